@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Workbook.Checks;
+
+/// <summary>
+/// A chapter's built assembly, loaded into this process so that its DbContext can be made and read
+/// through EF Core's metadata. Nothing here is compiled against a chapter's types: a chapter that is
+/// half done still lets the checks build.
+/// </summary>
+public sealed class ChapterAssembly
+{
+    static readonly ConcurrentDictionary<string, Lazy<ChapterAssembly>> Loaded = new();
+
+    readonly Type factoryType;
+
+    ChapterAssembly(Chapter chapter, string path, Assembly assembly)
+    {
+        Chapter = chapter;
+        Path = path;
+        Assembly = assembly;
+        factoryType = FindFactory(assembly)
+            ?? throw new InvalidOperationException(
+                $"{chapter.Name} has no design-time factory: add a class that implements IDesignTimeDbContextFactory<YourDbContext>.");
+    }
+
+    /// <summary>The chapter this assembly was built from.</summary>
+    public Chapter Chapter { get; }
+
+    /// <summary>The absolute path of the assembly file.</summary>
+    public string Path { get; }
+
+    /// <summary>The loaded assembly.</summary>
+    public Assembly Assembly { get; }
+
+    /// <summary>
+    /// Loads the chapter's assembly from <see cref="Chapter.BuiltAssembly"/>, once per path in this process,
+    /// into an <see cref="AssemblyLoadContext"/> of its own that shares EF Core with this process.
+    /// </summary>
+    /// <param name="chapter">The chapter to load.</param>
+    /// <param name="configuration">The MSBuild configuration it was built in.</param>
+    /// <exception cref="FileNotFoundException">The chapter is not built.</exception>
+    /// <exception cref="InvalidOperationException">The chapter has no design-time factory.</exception>
+    public static ChapterAssembly Load(Chapter chapter, string configuration)
+    {
+        var path = chapter.BuiltAssembly(configuration);
+        return Loaded.GetOrAdd(path, p => new Lazy<ChapterAssembly>(() =>
+            new ChapterAssembly(chapter, p, new ChapterLoadContext(p).LoadFromAssemblyPath(p)))).Value;
+    }
+
+    /// <summary>
+    /// Makes the chapter's DbContext the way <c>dotnet ef</c> does, through its
+    /// <see cref="IDesignTimeDbContextFactory{TContext}"/>, then points it at <paramref name="sqliteFile"/>
+    /// so that a check never touches the chapter's own <c>app.db</c>.
+    /// </summary>
+    /// <param name="sqliteFile">The SQLite file to use; it is created when first opened. Null leaves the
+    /// chapter's own connection string, for checks that never open a connection.</param>
+    /// <returns>A new DbContext; the caller disposes it.</returns>
+    /// <exception cref="TargetInvocationException">The chapter's factory or configuration threw.</exception>
+    public DbContext CreateDbContext(string? sqliteFile = null)
+    {
+        var factory = Activator.CreateInstance(factoryType)!;
+        var create = factoryType.GetInterfaces()
+            .Single(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDesignTimeDbContextFactory<>))
+            .GetMethod(nameof(IDesignTimeDbContextFactory<DbContext>.CreateDbContext))!;
+        var db = (DbContext)create.Invoke(factory, [Array.Empty<string>()])!;
+        if (sqliteFile is not null)
+        {
+            // No pooling, so the file is closed when the context is and the temp folder can go.
+            db.Database.SetConnectionString(new SqliteConnectionStringBuilder { DataSource = sqliteFile, Pooling = false }.ToString());
+        }
+        return db;
+    }
+
+    static Type? FindFactory(Assembly assembly) =>
+        assembly.GetTypes().FirstOrDefault(t => !t.IsAbstract && t.GetInterfaces().Any(i =>
+            i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDesignTimeDbContextFactory<>)));
+
+    /// <summary>
+    /// Loads the chapter's own assembly from its build folder and takes everything else (EF Core above
+    /// all) from this process when it has it, so the chapter's DbContext is this process's DbContext type.
+    /// </summary>
+    sealed class ChapterLoadContext(string path) : AssemblyLoadContext(path)
+    {
+        readonly string mainAssembly = path;
+        readonly AssemblyDependencyResolver resolver = new(path);
+
+        protected override Assembly? Load(AssemblyName name)
+        {
+            if (name.Name == System.IO.Path.GetFileNameWithoutExtension(mainAssembly))
+                return LoadFromAssemblyPath(mainAssembly);
+            try
+            {
+                return Default.LoadFromAssemblyName(name);
+            }
+            catch (FileNotFoundException)
+            {
+                var path = resolver.ResolveAssemblyToPath(name);
+                return path is null ? null : LoadFromAssemblyPath(path);
+            }
+        }
+    }
+}

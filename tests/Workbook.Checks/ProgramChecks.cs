@@ -1,0 +1,64 @@
+namespace Workbook.Checks;
+
+/// <summary>The checks that run a chapter's program and compare what it prints.</summary>
+static class ProgramChecks
+{
+    /// <summary>
+    /// <c>&lt;case&gt;.txt</c>: the program run with DATABASE_URL unset, set to an absolute and to a relative
+    /// SQLite URL, set to an engine the app does not support, and set to something that is not a URL.
+    /// </summary>
+    public static async Task<IReadOnlyList<Output>> Configuration(ChapterAssembly chapter)
+    {
+        using var temp = new TempFolder();
+        (string Name, string? Url)[] cases =
+        [
+            ("unset", null),
+            ("absolute", $"sqlite:///{temp["blog.db"]}"),
+            ("relative", "sqlite:///data/blog.db"),
+            ("unsupported-engine", "postgresql://blog:s3cret@localhost/blog"),
+            ("not-a-url", "Data Source=blog.db;Password=s3cret"),
+        ];
+        var outputs = new List<Output>();
+        foreach (var (name, url) in cases)
+        {
+            var run = await ChapterProgram.RunAsync(chapter, temp.Path, url);
+            var command = url is null ? "dotnet run" : $"DATABASE_URL='{url}' dotnet run";
+            outputs.Add(new($"{name}.txt", ScrubRun(chapter, temp, run.Transcript(command))));
+        }
+        return outputs;
+    }
+
+    /// <summary><c>transcript.txt</c>: Play Time run against a new SQLite file, with the SQL that EF Core sent.</summary>
+    public static async Task<IReadOnlyList<Output>> Play(ChapterAssembly chapter)
+    {
+        using var temp = new TempFolder();
+        var run = await ChapterProgram.RunAsync(chapter, temp.Path, $"sqlite:///{temp["app.db"]}");
+        return [new("transcript.txt", ScrubRun(chapter, temp, run.Transcript("dotnet run")))];
+    }
+
+    /// <summary>
+    /// The statements of the piped shell session: saving a user, a statement that does not compile
+    /// (the shell must go on), then reading back what was saved.
+    /// </summary>
+    public const string ShellSession = """
+        var ann = new User { Username = "ann", Email = "ann@example.com" };
+        db.Users.Add(ann);
+        db.SaveChanges()
+        db.Users.Count(u => u.Nickname == "ann")
+        db.Comments.Add(new Comment { Body = "hello from the shell", Author = ann });
+        db.SaveChanges()
+        db.Users.OrderBy(u => u.Username).ToList()
+        db.CommentsOf(ann).Select(c => c.Body).ToList()
+        """;
+
+    /// <summary><c>transcript.txt</c>: <see cref="ShellSession"/> piped into <c>dotnet run -- shell</c> on a new SQLite file.</summary>
+    public static async Task<IReadOnlyList<Output>> Shell(ChapterAssembly chapter)
+    {
+        using var temp = new TempFolder();
+        var run = await ChapterProgram.RunAsync(chapter, temp.Path, $"sqlite:///{temp["app.db"]}", ["shell"], ShellSession + "\n");
+        return [new("transcript.txt", ScrubRun(chapter, temp, run.Transcript("dotnet run -- shell")))];
+    }
+
+    static string ScrubRun(ChapterAssembly chapter, TempFolder temp, string transcript) =>
+        Scrub.All(transcript, (chapter.Chapter.Folder, "{chapter}"), (temp.Path, "{temp}"));
+}
