@@ -16,16 +16,11 @@ public sealed class ChapterAssembly
 {
     static readonly ConcurrentDictionary<string, Lazy<ChapterAssembly>> Loaded = new();
 
-    readonly Type factoryType;
-
     ChapterAssembly(Chapter chapter, string path, Assembly assembly)
     {
         Chapter = chapter;
         Path = path;
         Assembly = assembly;
-        factoryType = FindFactory(assembly)
-            ?? throw new InvalidOperationException(
-                $"{chapter.Name} has no design-time factory: add a class that implements IDesignTimeDbContextFactory<YourDbContext>.");
     }
 
     /// <summary>The chapter this assembly was built from.</summary>
@@ -38,18 +33,19 @@ public sealed class ChapterAssembly
     public Assembly Assembly { get; }
 
     /// <summary>
-    /// Loads the chapter's assembly from <see cref="Chapter.BuiltAssembly"/>, once per path in this process,
-    /// into an <see cref="AssemblyLoadContext"/> of its own that shares EF Core with this process.
+    /// Loads the chapter's assembly from <see cref="Chapter.BuiltAssembly"/> into an
+    /// <see cref="AssemblyLoadContext"/> of its own that shares EF Core with this process; once per build
+    /// (path and time written) in this process.
     /// </summary>
     /// <param name="chapter">The chapter to load.</param>
     /// <param name="configuration">The MSBuild configuration it was built in.</param>
     /// <exception cref="FileNotFoundException">The chapter is not built.</exception>
-    /// <exception cref="InvalidOperationException">The chapter has no design-time factory.</exception>
     public static ChapterAssembly Load(Chapter chapter, string configuration)
     {
         var path = chapter.BuiltAssembly(configuration);
-        return Loaded.GetOrAdd(path, p => new Lazy<ChapterAssembly>(() =>
-            new ChapterAssembly(chapter, p, new ChapterLoadContext(p).LoadFromAssemblyPath(p)))).Value;
+        var build = $"{path}|{File.GetLastWriteTimeUtc(path).Ticks}";
+        return Loaded.GetOrAdd(build, _ => new Lazy<ChapterAssembly>(() =>
+            new ChapterAssembly(chapter, path, new ChapterLoadContext(path).LoadFromAssemblyPath(path)))).Value;
     }
 
     /// <summary>
@@ -60,14 +56,26 @@ public sealed class ChapterAssembly
     /// <param name="sqliteFile">The SQLite file to use; it is created when first opened. Null leaves the
     /// chapter's own connection string, for checks that never open a connection.</param>
     /// <returns>A new DbContext; the caller disposes it.</returns>
-    /// <exception cref="TargetInvocationException">The chapter's factory or configuration threw.</exception>
+    /// <exception cref="ChapterCodeException">
+    /// The chapter has no design-time factory, or its factory (or the configuration it reads) threw.
+    /// </exception>
     public DbContext CreateDbContext(string? sqliteFile = null)
     {
-        var factory = Activator.CreateInstance(factoryType)!;
+        var factoryType = FindFactory(Assembly) ?? throw new ChapterCodeException(
+            $"{Chapter.Name} has no design-time factory: a class that implements IDesignTimeDbContextFactory<BlogContext>.");
         var create = factoryType.GetInterfaces()
             .Single(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDesignTimeDbContextFactory<>))
             .GetMethod(nameof(IDesignTimeDbContextFactory<DbContext>.CreateDbContext))!;
-        var db = (DbContext)create.Invoke(factory, [Array.Empty<string>()])!;
+        DbContext db;
+        try
+        {
+            db = (DbContext)create.Invoke(Activator.CreateInstance(factoryType), [Array.Empty<string>()])!;
+        }
+        catch (TargetInvocationException error) when (error.InnerException is { } inner)
+        {
+            throw new ChapterCodeException(
+                $"{factoryType.Name}.CreateDbContext threw {inner.GetType().Name}: {inner.Message}", inner);
+        }
         if (sqliteFile is not null)
         {
             // No pooling, so the file is closed when the context is and the temp folder can go.
@@ -105,3 +113,8 @@ public sealed class ChapterAssembly
         }
     }
 }
+
+/// <summary>The chapter's own code failed while a check ran it; the message says where and why.</summary>
+/// <param name="message">What failed, in a sentence a learner can act on.</param>
+/// <param name="inner">The exception the chapter's code threw, if any.</param>
+public sealed class ChapterCodeException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,33 +1,38 @@
 namespace Workbook.Checks;
 
-/// <summary>The named checks a chapter can list in the manifest, and how to run them.</summary>
+/// <summary>One named check a chapter can list in the manifest.</summary>
+/// <param name="Name">The name the manifest uses, such as <c>model</c>.</param>
+/// <param name="Run">Produces the outputs to compare with the chapter's snapshots of this check.</param>
+/// <param name="ReadsChapterDatabase">
+/// True when the check reads the chapter's own <c>app.db</c> rather than a database of its own; such a check
+/// can only pass after the learner ran <c>dotnet ef database update</c>.
+/// </param>
+public sealed record Check(string Name, Func<ChapterAssembly, Task<IReadOnlyList<Output>>> Run, bool ReadsChapterDatabase = false);
+
+/// <summary>The named checks, and how to run them.</summary>
 public static class Checks
 {
-    /// <summary>
-    /// Every check by the name the manifest uses. Each takes a loaded chapter and returns the outputs to
-    /// compare with that chapter's snapshots; see the methods behind each entry for what they hold.
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, Func<ChapterAssembly, Task<IReadOnlyList<Output>>>> Catalog =
-        new Dictionary<string, Func<ChapterAssembly, Task<IReadOnlyList<Output>>>>
-        {
-            ["configuration"] = ProgramChecks.Configuration,
-            ["model"] = c => Task.FromResult(ModelChecks.Model(c)),
-            ["migrations"] = c => Task.FromResult(MigrationChecks.Code(c)),
-            ["scripts"] = c => Task.FromResult(MigrationChecks.Scripts(c)),
-            ["schema"] = c => Task.FromResult(MigrationChecks.Schema(c)),
-            ["pending-model-changes"] = c => Task.FromResult(MigrationChecks.PendingModelChanges(c)),
-            ["keeps-rows"] = c => Task.FromResult(MigrationChecks.KeepsRows(c)),
-            ["play"] = ProgramChecks.Play,
-            ["shell"] = ProgramChecks.Shell,
-        };
+    /// <summary>Every check by the name the manifest uses; see the method behind each entry for what its outputs hold.</summary>
+    public static readonly IReadOnlyDictionary<string, Check> Catalog = new Check[]
+    {
+        new("configuration", ProgramChecks.Configuration),
+        new("design-time-factory", c => Task.FromResult(ModelChecks.DesignTimeFactory(c))),
+        new("run", ProgramChecks.Run),
+        new("model", c => Task.FromResult(ModelChecks.Model(c))),
+        new("migrations", c => Task.FromResult(MigrationChecks.Code(c))),
+        new("scripts", c => Task.FromResult(MigrationChecks.Scripts(c))),
+        new("schema", c => Task.FromResult(MigrationChecks.Schema(c))),
+        new("pending-model-changes", c => Task.FromResult(MigrationChecks.PendingModelChanges(c))),
+        new("keeps-rows", c => Task.FromResult(MigrationChecks.KeepsRows(c))),
+        new("app-db", c => Task.FromResult(MigrationChecks.ChapterDatabase(c)), ReadsChapterDatabase: true),
+        new("play", ProgramChecks.Play),
+        new("shell", ProgramChecks.Shell),
+    }.ToDictionary(check => check.Name);
 
-    /// <summary>Runs the check named <paramref name="check"/> on <paramref name="chapter"/>.</summary>
-    /// <param name="check">A key of <see cref="Catalog"/>.</param>
-    /// <param name="chapter">The loaded chapter.</param>
-    /// <returns>The outputs, each named as its snapshot is.</returns>
+    /// <summary>The check named <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">No check has that name.</exception>
-    public static Task<IReadOnlyList<Output>> RunAsync(string check, ChapterAssembly chapter) =>
-        Catalog.TryGetValue(check, out var run)
-            ? run(chapter)
-            : throw new KeyNotFoundException($"There is no check named '{check}'; the known ones are {string.Join(", ", Catalog.Keys)}.");
+    public static Check Named(string name) =>
+        Catalog.TryGetValue(name, out var check)
+            ? check
+            : throw new KeyNotFoundException($"There is no check named '{name}'; the known ones are {string.Join(", ", Catalog.Keys)}.");
 }

@@ -100,6 +100,35 @@ static class MigrationChecks
         return [new("users.txt", text.ToString())];
     }
 
+    /// <summary>
+    /// <c>schema.sql</c>: the schema of the chapter's own <c>app.db</c> (in the chapter folder, where
+    /// <c>dotnet ef database update</c> puts it), read as <see cref="Schema"/> reads a new one, or what is
+    /// wrong with the file.
+    /// </summary>
+    public static IReadOnlyList<Output> ChapterDatabase(ChapterAssembly chapter)
+    {
+        var file = Path.Combine(chapter.Chapter.Folder, "app.db");
+        string text;
+        if (!File.Exists(file))
+        {
+            text = "No app.db in the chapter folder yet: run `dotnet ef database update` there.\n";
+        }
+        else
+        {
+            try
+            {
+                text = Scrub.Volatile(SqliteSchema.Read(file));
+                if (text.Trim().Length == 0)
+                    text = "app.db is empty (running the app creates the file): run `dotnet ef database update` in the chapter folder.\n";
+            }
+            catch (SqliteException error)
+            {
+                text = $"app.db cannot be read as a SQLite database ({error.Message}). Delete it and run `dotnet ef database update`.\n";
+            }
+        }
+        return [new("schema.sql", text)];
+    }
+
     const string NoMigrations = "No migrations yet: run `dotnet ef migrations add <Name>` in the chapter folder.\n";
 
     static string NameOf(string migrationId) => migrationId[(migrationId.IndexOf('_') + 1)..];

@@ -8,6 +8,26 @@ namespace Workbook.Checks;
 static class ModelChecks
 {
     /// <summary>
+    /// <c>context.txt</c>: the provider and connection string of the DbContext that the chapter's design-time
+    /// factory makes, as <c>dotnet ef</c> would get it (DATABASE_URL as this process has it), or what the
+    /// factory threw.
+    /// </summary>
+    public static IReadOnlyList<Output> DesignTimeFactory(ChapterAssembly chapter)
+    {
+        string text;
+        try
+        {
+            using var db = chapter.CreateDbContext();
+            text = $"Provider: {db.Database.ProviderName}\nDatabase: {db.Database.GetConnectionString()}\n";
+        }
+        catch (ChapterCodeException error)
+        {
+            text = error.Message + "\n";
+        }
+        return [new("context.txt", Scrub.All(text, (chapter.Chapter.Folder, "{chapter}")))];
+    }
+
+    /// <summary>
     /// <c>create-script.sql</c>: the SQL that <see cref="RelationalDatabaseFacadeExtensions.GenerateCreateScript"/>
     /// writes for the model (the schema as EnsureCreated would make it, with no migrations involved);
     /// <c>description.txt</c>: EF Core's own description of the design-time model

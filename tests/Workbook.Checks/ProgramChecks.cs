@@ -28,6 +28,14 @@ static class ProgramChecks
         return outputs;
     }
 
+    /// <summary><c>transcript.txt</c>: the program run once against a new SQLite file.</summary>
+    public static async Task<IReadOnlyList<Output>> Run(ChapterAssembly chapter)
+    {
+        using var temp = new TempFolder();
+        var run = await ChapterProgram.RunAsync(chapter, temp.Path, $"sqlite:///{temp["app.db"]}");
+        return [new("transcript.txt", ScrubRun(chapter, temp, run.Transcript("dotnet run")))];
+    }
+
     /// <summary><c>transcript.txt</c>: Play Time run against a new SQLite file, with the SQL that EF Core sent.</summary>
     public static async Task<IReadOnlyList<Output>> Play(ChapterAssembly chapter)
     {

@@ -8,17 +8,17 @@ namespace Workbook.Checks;
 public static class TextDiff
 {
     /// <summary>
-    /// The lines that differ, each with <paramref name="context"/> unchanged lines around it: <c>-</c> marks an
-    /// expected line that is missing, <c>+</c> a line the chapter produced instead, <c>@@ line N</c> the
-    /// expected line number where a block starts. Empty when the texts are equal line by line.
+    /// The lines that differ, each block with <paramref name="context"/> unchanged lines around it: <c>@@ line N</c>
+    /// gives the expected line number where a block starts, <c>-</c> marks expected lines that are missing and
+    /// <c>+</c> the lines the chapter produced instead (within a block, all <c>-</c> lines come first).
+    /// Empty when the texts are equal line by line.
     /// </summary>
     /// <param name="expected">The snapshot's text.</param>
     /// <param name="actual">The chapter's output.</param>
-    /// <param name="context">How many unchanged lines to show before and after each change.</param>
+    /// <param name="context">How many unchanged lines to show before and after each block.</param>
     public static string Lines(string expected, string actual, int context = 2)
     {
-        var diff = InlineDiffBuilder.Diff(expected, actual, ignoreWhiteSpace: false);
-        var lines = diff.Lines;
+        var lines = Grouped(InlineDiffBuilder.Diff(expected, actual, ignoreWhiteSpace: false).Lines);
         var show = new bool[lines.Count];
         for (var i = 0; i < lines.Count; i++)
         {
@@ -30,19 +30,14 @@ public static class TextDiff
 
         var text = new StringBuilder();
         var expectedLine = 0;
-        var previousShown = false;
         for (var i = 0; i < lines.Count; i++)
         {
             if (lines[i].Type != ChangeType.Inserted)
                 expectedLine++;
             if (!show[i])
-            {
-                previousShown = false;
                 continue;
-            }
-            if (!previousShown)
+            if (i == 0 || !show[i - 1])
                 text.Append($"@@ line {Math.Max(expectedLine, 1)}\n");
-            previousShown = true;
             var mark = lines[i].Type switch
             {
                 ChangeType.Inserted => '+',
@@ -52,5 +47,27 @@ public static class TextDiff
             text.Append(mark).Append(' ').Append(lines[i].Text).Append('\n');
         }
         return text.ToString();
+    }
+
+    // DiffPlex may interleave deleted and inserted lines; a reader expects each changed block as its
+    // expected lines followed by the lines that replaced them.
+    static List<DiffPiece> Grouped(IReadOnlyList<DiffPiece> lines)
+    {
+        var result = new List<DiffPiece>();
+        var block = new List<DiffPiece>();
+        foreach (var line in lines.Append(new DiffPiece("", ChangeType.Unchanged)))
+        {
+            if (line.Type != ChangeType.Unchanged)
+            {
+                block.Add(line);
+                continue;
+            }
+            result.AddRange(block.Where(l => l.Type != ChangeType.Inserted));
+            result.AddRange(block.Where(l => l.Type == ChangeType.Inserted));
+            block.Clear();
+            result.Add(line);
+        }
+        result.RemoveAt(result.Count - 1);
+        return result;
     }
 }

@@ -17,8 +17,13 @@ public interface ISolutionChapter
 /// <typeparam name="TChapter">The class that names the chapter.</typeparam>
 public abstract class ChapterTests<TChapter> where TChapter : ISolutionChapter
 {
-    /// <summary>The names of the checks the manifest lists for the chapter, as theory data.</summary>
-    public static TheoryData<string> ChecksOfChapter => new(Solutions.Manifest[TChapter.Folder].Checks);
+    /// <summary>
+    /// The names of the checks the manifest lists for the chapter, as theory data, less those that read the
+    /// chapter's own <c>app.db</c>: a solution has none until <c>dotnet ef database update</c> runs, which
+    /// <see cref="CommandLineTests"/> does on a copy.
+    /// </summary>
+    public static TheoryData<string> ChecksOfChapter =>
+        new(Solutions.Manifest[TChapter.Folder].Checks.Where(name => !Checks.Checks.Named(name).ReadsChapterDatabase));
 
     /// <summary>The chapter's outputs of one check equal its snapshots.</summary>
     /// <param name="check">A check name from the manifest.</param>
@@ -27,7 +32,7 @@ public abstract class ChapterTests<TChapter> where TChapter : ISolutionChapter
     public async Task Check_matches_snapshots(string check)
     {
         var chapter = Solutions.Load(TChapter.Folder);
-        SnapshotAssert.Matches(TChapter.Folder, check, await Checks.Checks.RunAsync(check, chapter));
+        SnapshotAssert.Matches(TChapter.Folder, check, await Checks.Checks.Named(check).Run(chapter));
     }
 }
 

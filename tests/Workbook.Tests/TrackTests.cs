@@ -1,0 +1,126 @@
+using System.Text.RegularExpressions;
+using Workbook.Checks;
+
+namespace Workbook.Tests;
+
+/// <summary>
+/// The invariants of the learner's track: every solution passes the check, every untouched starter fails its
+/// own chapter (with the report a learner would see) and passes the chapter before it, a starter differs from
+/// the previous solution only in its scaffolding, and every step has a hint and a TODO that names it.
+/// </summary>
+public sealed partial class TrackTests
+{
+    static readonly Checker Checker = new(Solutions.Root, Solutions.Manifest, Solutions.Configuration);
+
+    /// <summary>Every chapter's folder name, as theory data.</summary>
+    public static TheoryData<string> AllChapters => new(Solutions.Manifest.Chapters.Select(c => c.Folder));
+
+    /// <summary>Every chapter but the first, as theory data.</summary>
+    public static TheoryData<string> LaterChapters => new(Solutions.Manifest.Chapters.Skip(1).Select(c => c.Folder));
+
+    /// <summary>
+    /// The check passes on every solution (the checks that read the chapter's own <c>app.db</c> aside: see
+    /// <see cref="CommandLineTests"/>).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllChapters))]
+    public async Task Solution_passes_the_check(string chapter)
+    {
+        var result = await Checker.CheckAsync(Chapter.In(Solutions.Root, "solutions", Solutions.Manifest[chapter]), skipChapterDatabase: true);
+        Assert.True(result.Status == Status.Pass, Report.Details(result));
+    }
+
+    /// <summary>
+    /// An untouched starter builds and fails its own chapter's checks: no exercise is solved before the learner
+    /// starts. The report is what the learner sees, and it matches its snapshot.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllChapters))]
+    public async Task Starter_fails_its_chapter_with_the_learners_report(string chapter)
+    {
+        var result = await Checker.CheckAsync(Starter(chapter));
+        Assert.True(result.Status == Status.Fail, Report.Details(result));
+        SnapshotAssert.Matches(chapter, "starter", [new Output("report.txt", Report.Details(result))]);
+    }
+
+    /// <summary>An untouched starter passes the checks of the chapter before it: it starts from that chapter's solution.</summary>
+    [Theory]
+    [MemberData(nameof(LaterChapters))]
+    public async Task Starter_passes_the_chapter_before_it(string chapter)
+    {
+        var previous = Solutions.Manifest.Previous(Solutions.Manifest[chapter])!;
+        var result = await Checker.CheckAsync(Starter(chapter), expectationsOf: previous, skipChapterDatabase: true);
+        Assert.True(result.Status == Status.Pass, Report.Details(result));
+    }
+
+    /// <summary>
+    /// The starter of chapter N differs from the solution of chapter N-1 in exactly the files the manifest lists
+    /// as its scaffolding; the first starter consists of exactly its scaffolding.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllChapters))]
+    public void Starter_differs_from_the_previous_solution_only_in_its_scaffolding(string chapter)
+    {
+        var info = Solutions.Manifest[chapter];
+        var starter = Files(Starter(chapter).Folder);
+        var previous = Solutions.Manifest.Previous(info) is { } before
+            ? Files(Chapter.In(Solutions.Root, "solutions", before).Folder)
+            : new Dictionary<string, string>();
+        var differing = starter.Keys.Union(previous.Keys)
+            .Where(file => !starter.TryGetValue(file, out var text) || !previous.TryGetValue(file, out var old) || text != old)
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(info.Scaffolding.Order(StringComparer.Ordinal), differing);
+    }
+
+    /// <summary>
+    /// Every step has a title and a hint and names checks the chapter has; every check the manifest names
+    /// exists; every TODO in a starter names a step of its own chapter, and every step has a TODO in the starter.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllChapters))]
+    public void Every_step_has_a_hint_and_every_TODO_names_a_step(string chapter)
+    {
+        var info = Solutions.Manifest[chapter];
+        Assert.NotEmpty(info.Steps);
+        Assert.All(info.Checks, name => Assert.True(Checks.Checks.Catalog.ContainsKey(name), $"unknown check '{name}'"));
+        foreach (var step in info.Steps)
+        {
+            Assert.StartsWith(chapter[..2].TrimStart('0') + ".", step.Id);
+            Assert.False(string.IsNullOrWhiteSpace(step.Title), $"step {step.Id} has no title");
+            Assert.False(string.IsNullOrWhiteSpace(step.Hint), $"step {step.Id} has no hint");
+            Assert.NotEmpty(step.Checks);
+            Assert.All(step.Checks, name => Assert.Contains(name.Split('/')[0], info.Checks));
+        }
+
+        var todos = Files(Starter(chapter).Folder)
+            .SelectMany(file => Todo().Matches(file.Value).Select(m => (File: file.Key, Step: m.Groups["step"].Value)))
+            .ToList();
+        Assert.All(todos, todo => Assert.True(info.Steps.Any(s => s.Id == todo.Step),
+            $"{todo.File} has TODO {todo.Step}, which is not a step of {chapter}"));
+        Assert.All(info.Steps, step => Assert.True(todos.Any(t => t.Step == step.Id),
+            $"step {step.Id} has no TODO {step.Id} in chapters/{chapter}"));
+    }
+
+    /// <summary>The solutions hold no TODO: what a learner is told to do is done there.</summary>
+    [Theory]
+    [MemberData(nameof(AllChapters))]
+    public void Solution_has_no_TODO(string chapter)
+    {
+        var todos = Files(Chapter.In(Solutions.Root, "solutions", Solutions.Manifest[chapter]).Folder)
+            .Where(file => file.Value.Contains("TODO"))
+            .Select(file => file.Key);
+        Assert.Empty(todos);
+    }
+
+    static Chapter Starter(string chapter) => Chapter.In(Solutions.Root, "chapters", Solutions.Manifest[chapter]);
+
+    /// <summary>The tracked-looking files of a chapter folder (no build outputs or databases), by relative path.</summary>
+    static Dictionary<string, string> Files(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(path => (Relative: Path.GetRelativePath(folder, path).Replace('\\', '/'), Path: path))
+            .Where(f => !f.Relative.StartsWith("bin/") && !f.Relative.StartsWith("obj/") && !f.Relative.Contains(".db"))
+            .ToDictionary(f => f.Relative, f => File.ReadAllText(f.Path));
+
+    [GeneratedRegex(@"TODO (?<step>\d+\.\d+)")]
+    private static partial Regex Todo();
+}
