@@ -10,13 +10,16 @@ public static class TextDiff
     /// <summary>
     /// The lines that differ, each block with <paramref name="context"/> unchanged lines around it: <c>@@ line N</c>
     /// gives the expected line number where a block starts, <c>-</c> marks expected lines that are missing and
-    /// <c>+</c> the lines the chapter produced instead (within a block, all <c>-</c> lines come first).
-    /// Empty when the texts are equal line by line.
+    /// <c>+</c> the lines the chapter produced instead (within a block, all <c>-</c> lines come first). A run of
+    /// more than <paramref name="maxRun"/> <c>-</c> or <c>+</c> lines shows its first lines and a count of the
+    /// rest, so that a one-line message in place of a whole file stays in view. Empty when the texts are equal
+    /// line by line.
     /// </summary>
     /// <param name="expected">The snapshot's text.</param>
     /// <param name="actual">The chapter's output.</param>
     /// <param name="context">How many unchanged lines to show before and after each block.</param>
-    public static string Lines(string expected, string actual, int context = 2)
+    /// <param name="maxRun">How many lines of one run of <c>-</c> or <c>+</c> lines to show in full.</param>
+    public static string Lines(string expected, string actual, int context = 2, int maxRun = 12)
     {
         var lines = Grouped(InlineDiffBuilder.Diff(expected, actual, ignoreWhiteSpace: false).Lines);
         var show = new bool[lines.Count];
@@ -30,14 +33,23 @@ public static class TextDiff
 
         var text = new StringBuilder();
         var expectedLine = 0;
+        var run = 0;
         for (var i = 0; i < lines.Count; i++)
         {
             if (lines[i].Type != ChangeType.Inserted)
                 expectedLine++;
+            run = i > 0 && lines[i].Type == lines[i - 1].Type && lines[i].Type != ChangeType.Unchanged ? run + 1 : 1;
             if (!show[i])
                 continue;
             if (i == 0 || !show[i - 1])
                 text.Append($"@@ line {Math.Max(expectedLine, 1)}\n");
+            if (run > maxRun - 2 && RunLength(lines, i - run + 1) > maxRun)
+            {
+                if (run == maxRun - 1)
+                    text.Append(lines[i].Type == ChangeType.Deleted ? '-' : '+')
+                        .Append($" ... ({RunLength(lines, i - run + 1) - maxRun + 2} more lines)\n");
+                continue;
+            }
             var mark = lines[i].Type switch
             {
                 ChangeType.Inserted => '+',
@@ -47,6 +59,14 @@ public static class TextDiff
             text.Append(mark).Append(' ').Append(lines[i].Text).Append('\n');
         }
         return text.ToString();
+    }
+
+    static int RunLength(IReadOnlyList<DiffPiece> lines, int start)
+    {
+        var end = start;
+        while (end < lines.Count && lines[end].Type == lines[start].Type)
+            end++;
+        return end - start;
     }
 
     // DiffPlex may interleave deleted and inserted lines; a reader expects each changed block as its
