@@ -29,6 +29,11 @@ public static class Play
         var found = db.Users.Find(john.Id);
         Console.WriteLine($"{found} (already tracked, so no SQL was sent)");
 
+        Step("Find a user by name");
+        // Where is the filter: EF Core turns the lambda into SQL, and First() reads one row.
+        var byName = db.Users.Where(u => u.Username == "susan").First();
+        Console.WriteLine(byName);
+
         Step("Add a comment written by john");
         var comment = new Comment { Body = "my first comment!", Author = john };
         db.Comments.Add(comment);

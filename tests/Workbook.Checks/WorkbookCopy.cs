@@ -4,7 +4,7 @@ namespace Workbook.Checks;
 /// A fresh copy of one chapter inside a temp folder laid out like the workbook (the root's build files, the
 /// local tool manifest, and <c>&lt;track&gt;/&lt;chapter&gt;/</c>), so that <c>dotnet build</c>, <c>dotnet ef</c>
 /// and <c>dotnet run</c> can be run on it without touching the original. Build outputs and databases are
-/// not copied. Deleted on dispose.
+/// not copied (nor the <c>-wal</c> and <c>-shm</c> files SQLite keeps beside them). Deleted on dispose.
 /// </summary>
 public sealed class WorkbookCopy : IDisposable
 {
@@ -28,7 +28,7 @@ public sealed class WorkbookCopy : IDisposable
         foreach (var source in Directory.EnumerateFiles(chapter.Folder, "*", SearchOption.AllDirectories))
         {
             var relative = System.IO.Path.GetRelativePath(chapter.Folder, source).Replace('\\', '/');
-            if (relative.StartsWith("bin/") || relative.StartsWith("obj/") || relative.EndsWith(".db"))
+            if (relative.StartsWith("bin/") || relative.StartsWith("obj/") || relative.Contains(".db"))
                 continue;
             var target = System.IO.Path.Combine(ChapterFolder, relative);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);

@@ -1,0 +1,209 @@
+using System.Text;
+using Workbook.Checks;
+
+namespace Workbook.Tests.Docs;
+
+/// <summary>
+/// Follows a chapter's page as a learner would, on a fresh copy of the chapter's starter: runs every command of
+/// its <c>console</c> blocks in page order with the real <c>dotnet</c> and <c>dotnet ef</c>, applies the solution's
+/// code where the page says the learner has written it, and compares each command's output with the output the
+/// page shows, after the snapshots' scrubbing (the copy's root is shown as <c>~/workbook</c>).
+/// </summary>
+/// <remarks>
+/// The commands a page may use: <c>cd DIR</c> (relative to the folder before; the first one is relative to the
+/// workbook root), <c>echo $?</c> (the previous command's exit code; a command that fails must be followed by
+/// it), and <c>[NAME=value ...] dotnet ...</c>. <c>dotnet run --project tests/Workbook.Check -- ARGS</c> runs this
+/// workbook's built check on the copy's <c>chapters/</c> folder. Commands run with a home folder of their own
+/// (so <c>dotnet user-secrets</c> writes nowhere else, and no secret of the machine leaks in) that shares this
+/// machine's NuGet package folder.
+/// </remarks>
+public sealed class DocRunner : IDisposable
+{
+    /// <summary>What the copy's root folder is shown as on a page.</summary>
+    public const string RootOnPage = "~/workbook";
+
+    static readonly string CheckTool = Path.Combine(Solutions.Root, "tests", "Workbook.Check", "bin", Solutions.Configuration, "net10.0", "Workbook.Check.dll");
+
+    readonly ChapterInfo chapter;
+    readonly WorkbookCopy copy;
+    readonly List<string> problems = [];
+    readonly Dictionary<string, string?> isolation;
+    string folder;
+    int? unreportedFailure;
+    int lastExitCode;
+
+    /// <summary>Makes a fresh copy of the starter <c>chapters/&lt;chapter&gt;</c> to follow the page on.</summary>
+    /// <param name="chapter">The chapter the page teaches.</param>
+    public DocRunner(ChapterInfo chapter)
+    {
+        this.chapter = chapter;
+        copy = new WorkbookCopy(Solutions.Root, "chapters", Chapter.In(Solutions.Root, "chapters", chapter));
+        folder = copy.Root;
+        var home = Path.Combine(copy.Root, ".home");
+        Directory.CreateDirectory(home);
+        isolation = new Dictionary<string, string?>
+        {
+            ["HOME"] = home,
+            ["APPDATA"] = home,
+            ["DOTNET_CLI_HOME"] = home,
+            ["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+        };
+    }
+
+    /// <summary>
+    /// Follows <paramref name="page"/> from top to bottom.
+    /// </summary>
+    /// <returns>
+    /// One entry per command whose output differs from the page (with a line diff) or that failed without the
+    /// page saying so; empty when the page is right.
+    /// </returns>
+    public async Task<IReadOnlyList<string>> FollowAsync(DocPage page)
+    {
+        // A new home knows no local tools yet: restore dotnet-ef from the package folder, as a learner did once.
+        var restore = await DotnetCommand.RunAsync(copy.Root, ["tool", "restore"], isolation);
+        if (restore.ExitCode != 0)
+            return [$"dotnet tool restore failed in the copy:\n{restore.StandardOutput}{restore.StandardError}"];
+
+        foreach (var part in page.Parts)
+        {
+            if (part is SolvePart)
+                Solve();
+            else if (part is ConsolePart console)
+                foreach (var command in console.Commands)
+                    await RunAsync(page, command);
+        }
+        if (unreportedFailure is { } line)
+            problems.Add($"line {line}: the command failed and the page does not show it (follow it with `$ echo $?`).");
+        return problems;
+    }
+
+    /// <summary>The learner has written the chapter's code: the solution's versions of the scaffolding files replace the starter's.</summary>
+    void Solve()
+    {
+        var solution = Chapter.In(Solutions.Root, "solutions", chapter).Folder;
+        foreach (var file in chapter.Scaffolding)
+        {
+            var target = Path.Combine(copy.ChapterFolder, file);
+            File.Copy(Path.Combine(solution, file), target, overwrite: true);
+            File.SetLastWriteTimeUtc(target, DateTime.UtcNow); // as if just typed, so that builds see the change
+        }
+    }
+
+    async Task RunAsync(DocPage page, ConsoleCommand command)
+    {
+        var words = Split(command.Text);
+        var environment = new Dictionary<string, string?>(isolation);
+        while (words.Count > 0 && words[0].IndexOf('=') > 0)
+        {
+            var assignment = words[0].Split('=', 2);
+            environment[assignment[0]] = assignment[1];
+            words.RemoveAt(0);
+        }
+
+        string output;
+        switch (words)
+        {
+            case ["cd", var target]:
+                folder = Path.GetFullPath(Path.Combine(folder, target));
+                if (!folder.StartsWith(copy.Root) || !Directory.Exists(folder))
+                    problems.Add($"line {command.Line}: `cd {target}` leads to no folder of the workbook.");
+                output = "";
+                break;
+            case ["echo", "$?"]:
+                output = lastExitCode + "\n";
+                unreportedFailure = null;
+                break;
+            case ["dotnet", ..]:
+                if (unreportedFailure is { } failed)
+                    problems.Add($"line {failed}: the command failed and the page does not show it (follow it with `$ echo $?`).");
+                var run = await DotnetCommand.RunAsync(folder, CheckToolArguments(words.Skip(1).ToList()), environment);
+                output = run.StandardOutput + run.StandardError;
+                lastExitCode = run.ExitCode;
+                unreportedFailure = run.ExitCode == 0 ? null : command.Line;
+                break;
+            default:
+                problems.Add($"line {command.Line}: `{command.Text}` is not a command the doc tests can run (cd, echo $?, dotnet).");
+                return;
+        }
+
+        var actual = Scrub.All(output, (copy.Root, RootOnPage));
+        var expected = Scrub.Volatile(Scrub.Lines(string.Join("\n", command.ExpectedOutput)));
+        if (!OutputMatches(expected.TrimEnd('\n').Split('\n'), actual.TrimEnd('\n').Split('\n')))
+        {
+            problems.Add($"{Path.GetFileName(page.Path)} line {command.Line}: `{command.Text}` printed something else "
+                + $"(- on the page, + printed):\n{TextDiff.Lines(expected, actual)}");
+        }
+    }
+
+    /// <summary>The check command on a page becomes this workbook's built check, pointed at the copy.</summary>
+    List<string> CheckToolArguments(List<string> arguments)
+    {
+        if (arguments is ["run", "--project", var project, .. var rest]
+            && Path.GetFullPath(Path.Combine(folder, project)) == Path.Combine(copy.Root, "tests", "Workbook.Check"))
+        {
+            return [CheckTool, "--path", Path.Combine(copy.Root, "chapters"), .. rest.SkipWhile(a => a == "--")];
+        }
+        return arguments;
+    }
+
+    /// <summary>Whether <paramref name="actual"/> matches <paramref name="expected"/>, where a line <c>...</c> stands for any lines.</summary>
+    static bool OutputMatches(IReadOnlyList<string> expected, IReadOnlyList<string> actual)
+    {
+        var memo = new Dictionary<(int, int), bool>();
+        bool Match(int e, int a)
+        {
+            if (memo.TryGetValue((e, a), out var known))
+                return known;
+            var result = e == expected.Count
+                ? a == actual.Count
+                : expected[e] == "..."
+                    ? Match(e + 1, a) || (a < actual.Count && Match(e, a + 1))
+                    : a < actual.Count && expected[e].TrimEnd() == actual[a].TrimEnd() && Match(e + 1, a + 1);
+            return memo[(e, a)] = result;
+        }
+        return Match(0, 0);
+    }
+
+    /// <summary>Splits a command line into words at spaces, keeping quoted text (single or double quotes) together.</summary>
+    static List<string> Split(string commandLine)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        char? quote = null;
+        var inWord = false;
+        foreach (var c in commandLine)
+        {
+            if (quote is not null)
+            {
+                if (c == quote)
+                    quote = null;
+                else
+                    word.Append(c);
+            }
+            else if (c is '\'' or '"')
+            {
+                quote = c;
+                inWord = true;
+            }
+            else if (c == ' ')
+            {
+                if (inWord)
+                    words.Add(word.ToString());
+                word.Clear();
+                inWord = false;
+            }
+            else
+            {
+                word.Append(c);
+                inWord = true;
+            }
+        }
+        if (inWord)
+            words.Add(word.ToString());
+        return words;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => copy.Dispose();
+}
