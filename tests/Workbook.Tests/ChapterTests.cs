@@ -15,57 +15,82 @@ public interface ISolutionChapter
 /// can be run alone (<c>--filter FullyQualifiedName~Chapter03</c>).
 /// </summary>
 /// <typeparam name="TChapter">The class that names the chapter.</typeparam>
-public abstract class ChapterTests<TChapter> where TChapter : ISolutionChapter
+/// <param name="run">The chapter's checks, started together when the class's tests begin.</param>
+public abstract class ChapterTests<TChapter>(ChapterRun<TChapter> run) : IClassFixture<ChapterRun<TChapter>>
+    where TChapter : ISolutionChapter
 {
     /// <summary>
     /// The names of the checks the manifest lists for the chapter, as theory data, less those that read the
     /// chapter's own <c>app.db</c>: a solution has none until <c>dotnet ef database update</c> runs, which
     /// <see cref="CommandLineTests"/> does on a copy.
     /// </summary>
-    public static TheoryData<string> ChecksOfChapter =>
-        new(Solutions.Manifest[TChapter.Folder].Checks.Where(name => !Checks.Checks.Named(name).ReadsChapterDatabase));
+    public static TheoryData<string> ChecksOfChapter => new(CheckNames);
+
+    /// <summary>The names behind <see cref="ChecksOfChapter"/>, in the manifest's order.</summary>
+    public static IReadOnlyList<string> CheckNames =>
+        Solutions.Manifest[TChapter.Folder].Checks.Where(name => !Checks.Checks.Named(name).ReadsChapterDatabase).ToList();
 
     /// <summary>The chapter's outputs of one check equal its snapshots.</summary>
     /// <param name="check">A check name from the manifest.</param>
     [Theory]
     [MemberData(nameof(ChecksOfChapter))]
-    public async Task Check_matches_snapshots(string check)
-    {
-        var chapter = Solutions.Load(TChapter.Folder);
-        SnapshotAssert.Matches(TChapter.Folder, check, await Checks.Checks.Named(check).Run(chapter));
-    }
+    public async Task Check_matches_snapshots(string check) =>
+        SnapshotAssert.Matches(TChapter.Folder, check, await run.Outputs[check]);
+}
+
+/// <summary>
+/// Every check of one solution chapter, all started at once: the checks that run the chapter's program wait
+/// on child processes, so running them side by side keeps a chapter's tests short. xunit makes one per test
+/// class and hands it to <see cref="ChapterTests{TChapter}"/>.
+/// </summary>
+/// <typeparam name="TChapter">The class that names the chapter.</typeparam>
+public sealed class ChapterRun<TChapter> where TChapter : ISolutionChapter
+{
+    /// <summary>Starts the chapter's checks (those <see cref="ChapterTests{TChapter}.CheckNames"/> lists).</summary>
+    public ChapterRun() =>
+        Outputs = ChapterTests<TChapter>.CheckNames.ToDictionary(
+            name => name,
+            name => Task.Run(() => Checks.Checks.Named(name).Run(Solutions.Load(TChapter.Folder))));
+
+    /// <summary>Each check's outputs by check name, as they come; awaiting one rethrows what its check threw.</summary>
+    public IReadOnlyDictionary<string, Task<IReadOnlyList<Output>>> Outputs { get; }
 }
 
 /// <summary>The snapshot tests of <c>solutions/01-configuration</c>.</summary>
-public sealed class Chapter01 : ChapterTests<Chapter01>, ISolutionChapter
+/// <param name="run">The chapter's checks, started together.</param>
+public sealed class Chapter01(ChapterRun<Chapter01> run) : ChapterTests<Chapter01>(run), ISolutionChapter
 {
     /// <inheritdoc />
     public static string Folder => "01-configuration";
 }
 
 /// <summary>The snapshot tests of <c>solutions/02-user-model</c>.</summary>
-public sealed class Chapter02 : ChapterTests<Chapter02>, ISolutionChapter
+/// <param name="run">The chapter's checks, started together.</param>
+public sealed class Chapter02(ChapterRun<Chapter02> run) : ChapterTests<Chapter02>(run), ISolutionChapter
 {
     /// <inheritdoc />
     public static string Folder => "02-user-model";
 }
 
 /// <summary>The snapshot tests of <c>solutions/03-first-migration</c>.</summary>
-public sealed class Chapter03 : ChapterTests<Chapter03>, ISolutionChapter
+/// <param name="run">The chapter's checks, started together.</param>
+public sealed class Chapter03(ChapterRun<Chapter03> run) : ChapterTests<Chapter03>(run), ISolutionChapter
 {
     /// <inheritdoc />
     public static string Folder => "03-first-migration";
 }
 
 /// <summary>The snapshot tests of <c>solutions/04-comment-relationship</c>.</summary>
-public sealed class Chapter04 : ChapterTests<Chapter04>, ISolutionChapter
+/// <param name="run">The chapter's checks, started together.</param>
+public sealed class Chapter04(ChapterRun<Chapter04> run) : ChapterTests<Chapter04>(run), ISolutionChapter
 {
     /// <inheritdoc />
     public static string Folder => "04-comment-relationship";
 }
 
 /// <summary>The snapshot tests of <c>solutions/05-shell-play</c>.</summary>
-public sealed class Chapter05 : ChapterTests<Chapter05>, ISolutionChapter
+/// <param name="run">The chapter's checks, started together.</param>
+public sealed class Chapter05(ChapterRun<Chapter05> run) : ChapterTests<Chapter05>(run), ISolutionChapter
 {
     /// <inheritdoc />
     public static string Folder => "05-shell-play";
