@@ -46,12 +46,17 @@ public sealed record Chapter(ChapterInfo Info, string Folder)
     }
 
     /// <summary>
-    /// The C# files of the project, relative to <see cref="Folder"/> with '/' separators, skipping
-    /// <c>bin/</c> and <c>obj/</c>.
+    /// The files a person writes or a tool generates in the chapter, as they would be committed: relative to
+    /// <see cref="Folder"/> with '/' separators, in ordinal order, without build outputs (<c>bin/</c>,
+    /// <c>obj/</c>) and databases (<c>app.db</c> and the <c>-wal</c>, <c>-shm</c> files beside it).
     /// </summary>
-    public IEnumerable<string> SourceFiles() =>
-        Directory.EnumerateFiles(Folder, "*.cs", SearchOption.AllDirectories)
+    /// <param name="pattern">A file name pattern such as <c>*.cs</c>; every file by default.</param>
+    public IEnumerable<string> Files(string pattern = "*") =>
+        Directory.EnumerateFiles(Folder, pattern, SearchOption.AllDirectories)
             .Select(path => Path.GetRelativePath(Folder, path).Replace('\\', '/'))
-            .Where(path => !path.StartsWith("bin/") && !path.StartsWith("obj/"))
+            .Where(path => !path.StartsWith("bin/") && !path.StartsWith("obj/") && !path.Contains(".db"))
             .Order(StringComparer.Ordinal);
+
+    /// <summary>The C# files of <see cref="Files"/>.</summary>
+    public IEnumerable<string> SourceFiles() => Files("*.cs");
 }

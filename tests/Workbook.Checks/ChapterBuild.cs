@@ -57,10 +57,7 @@ public static partial class ChapterBuild
             return false;
         }
         var builtAt = File.GetLastWriteTimeUtc(built);
-        return Directory.EnumerateFiles(chapter.Folder, "*", SearchOption.AllDirectories)
-            .Select(path => (Relative: Path.GetRelativePath(chapter.Folder, path).Replace('\\', '/'), Path: path))
-            .Where(file => !file.Relative.StartsWith("bin/") && !file.Relative.StartsWith("obj/") && !file.Relative.Contains(".db"))
-            .All(file => File.GetLastWriteTimeUtc(file.Path) <= builtAt);
+        return chapter.Files().All(file => File.GetLastWriteTimeUtc(Path.Combine(chapter.Folder, file)) <= builtAt);
     }
 
     [GeneratedRegex(@"\s*\[[^\]]*\.csproj\]\s*$")]

@@ -25,14 +25,11 @@ public sealed class WorkbookCopy : IDisposable
             File.Copy(System.IO.Path.Combine(root, file), temp[file]);
         }
         ChapterFolder = temp[System.IO.Path.Combine(track, chapter.Name)];
-        foreach (var source in Directory.EnumerateFiles(chapter.Folder, "*", SearchOption.AllDirectories))
+        foreach (var file in chapter.Files())
         {
-            var relative = System.IO.Path.GetRelativePath(chapter.Folder, source).Replace('\\', '/');
-            if (relative.StartsWith("bin/") || relative.StartsWith("obj/") || relative.Contains(".db"))
-                continue;
-            var target = System.IO.Path.Combine(ChapterFolder, relative);
+            var target = System.IO.Path.Combine(ChapterFolder, file);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-            File.Copy(source, target);
+            File.Copy(System.IO.Path.Combine(chapter.Folder, file), target);
         }
     }
 

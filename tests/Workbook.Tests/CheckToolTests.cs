@@ -11,8 +11,6 @@ namespace Workbook.Tests;
 [Trait("Category", "CommandLine")]
 public sealed class CheckToolTests
 {
-    static readonly string Tool = Path.Combine(Solutions.Root, "tests", "Workbook.Check", "bin", Solutions.Configuration, "net10.0", "Workbook.Check.dll");
-
     /// <summary>A folder that holds no chapter is an error result, in text and in JSON, with exit code 2.</summary>
     [Fact]
     public async Task A_folder_that_is_not_a_chapter_is_an_error_result()
@@ -89,5 +87,5 @@ public sealed class CheckToolTests
     }
 
     static Task<ProgramRun> CheckAsync(string path, string jsonFile) =>
-        DotnetCommand.RunAsync(Path.GetDirectoryName(jsonFile)!, [Tool, "--path", path, "--json", jsonFile]);
+        DotnetCommand.RunAsync(Path.GetDirectoryName(jsonFile)!, [Solutions.CheckTool, "--path", path, "--json", jsonFile]);
 }

@@ -19,6 +19,13 @@ public static class Solutions
     public static readonly string Configuration =
         typeof(Solutions).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
+    /// <summary>
+    /// The built check command, <c>tests/Workbook.Check/bin/&lt;configuration&gt;/net10.0/Workbook.Check.dll</c>
+    /// (built before the tests, which reference its project), to run with <c>dotnet</c>.
+    /// </summary>
+    public static readonly string CheckTool =
+        Path.Combine(Root, "tests", "Workbook.Check", "bin", Configuration, "net10.0", "Workbook.Check.dll");
+
     /// <summary>The solution chapter <c>solutions/&lt;folder&gt;</c>, loaded (once) from its build output.</summary>
     /// <param name="folder">The chapter's folder name, such as <c>03-first-migration</c>.</param>
     /// <exception cref="KeyNotFoundException">The manifest has no such chapter.</exception>

@@ -62,9 +62,9 @@ public sealed partial class TrackTests
     public void Starter_differs_from_the_previous_solution_only_in_its_scaffolding(string chapter)
     {
         var info = Solutions.Manifest[chapter];
-        var starter = Files(Starter(chapter).Folder);
+        var starter = Files(Starter(chapter));
         var previous = Solutions.Manifest.Previous(info) is { } before
-            ? Files(Chapter.In(Solutions.Root, "solutions", before).Folder)
+            ? Files(Chapter.In(Solutions.Root, "solutions", before))
             : new Dictionary<string, string>();
         var differing = starter.Keys.Union(previous.Keys)
             .Where(file => !starter.TryGetValue(file, out var text) || !previous.TryGetValue(file, out var old) || text != old)
@@ -92,7 +92,7 @@ public sealed partial class TrackTests
             Assert.All(step.Checks, name => Assert.Contains(name.Split('/')[0], info.Checks));
         }
 
-        var todos = Files(Starter(chapter).Folder)
+        var todos = Files(Starter(chapter))
             .SelectMany(file => Todo().Matches(file.Value).Select(m => (File: file.Key, Step: m.Groups["step"].Value)))
             .ToList();
         Assert.All(todos, todo => Assert.True(info.Steps.Any(s => s.Id == todo.Step),
@@ -106,7 +106,7 @@ public sealed partial class TrackTests
     [MemberData(nameof(AllChapters))]
     public void Solution_has_no_TODO(string chapter)
     {
-        var todos = Files(Chapter.In(Solutions.Root, "solutions", Solutions.Manifest[chapter]).Folder)
+        var todos = Files(Chapter.In(Solutions.Root, "solutions", Solutions.Manifest[chapter]))
             .Where(file => file.Value.Contains("TODO"))
             .Select(file => file.Key);
         Assert.Empty(todos);
@@ -114,12 +114,9 @@ public sealed partial class TrackTests
 
     static Chapter Starter(string chapter) => Chapter.In(Solutions.Root, "chapters", Solutions.Manifest[chapter]);
 
-    /// <summary>The tracked-looking files of a chapter folder (no build outputs or databases), by relative path.</summary>
-    static Dictionary<string, string> Files(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Select(path => (Relative: Path.GetRelativePath(folder, path).Replace('\\', '/'), Path: path))
-            .Where(f => !f.Relative.StartsWith("bin/") && !f.Relative.StartsWith("obj/") && !f.Relative.Contains(".db"))
-            .ToDictionary(f => f.Relative, f => File.ReadAllText(f.Path));
+    /// <summary>The text of each of <see cref="Chapter.Files"/>, by relative path.</summary>
+    static Dictionary<string, string> Files(Chapter chapter) =>
+        chapter.Files().ToDictionary(file => file, file => File.ReadAllText(Path.Combine(chapter.Folder, file)));
 
     [GeneratedRegex(@"TODO (?<step>\d+\.\d+)")]
     private static partial Regex Todo();

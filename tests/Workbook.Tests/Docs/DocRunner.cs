@@ -22,8 +22,6 @@ public sealed class DocRunner : IDisposable
     /// <summary>What the copy's root folder is shown as on a page.</summary>
     public const string RootOnPage = "~/workbook";
 
-    static readonly string CheckTool = Path.Combine(Solutions.Root, "tests", "Workbook.Check", "bin", Solutions.Configuration, "net10.0", "Workbook.Check.dll");
-
     readonly ChapterInfo chapter;
     readonly WorkbookCopy copy;
     readonly List<string> problems = [];
@@ -142,7 +140,7 @@ public sealed class DocRunner : IDisposable
         if (arguments is ["run", "--project", var project, .. var rest]
             && Path.GetFullPath(Path.Combine(folder, project)) == Path.Combine(copy.Root, "tests", "Workbook.Check"))
         {
-            return [CheckTool, "--path", Path.Combine(copy.Root, "chapters"), .. rest.SkipWhile(a => a == "--")];
+            return [Solutions.CheckTool, "--path", Path.Combine(copy.Root, "chapters"), .. rest.SkipWhile(a => a == "--")];
         }
         return arguments;
     }
