@@ -5,39 +5,20 @@ using Workbook.Tests.Docs;
 namespace Workbook.Tests;
 
 /// <summary>
-/// The pages of <c>docs/</c> cannot drift from the workbook: their commands are run, their copies of SQL,
-/// code and transcripts equal the verified snapshots, their diagrams and steps are made from the model and
-/// the manifest, and the Flask translation table shows code that is in the solutions.
+/// The pages of <c>docs/</c> cannot drift from the workbook: their copies of SQL, code and transcripts equal
+/// the verified snapshots, their diagrams and steps are made from the model and the manifest, and the Flask
+/// translation table shows code that is in the solutions. Their commands are run by <see cref="PageTests{TChapter}"/>.
 /// </summary>
 public sealed partial class DocsTests
 {
-    static readonly string DocsFolder = Path.Combine(Solutions.Root, "docs");
+    /// <summary>The <c>docs/</c> folder.</summary>
+    public static readonly string DocsFolder = Path.Combine(Solutions.Root, "docs");
 
     /// <summary>Every chapter's folder name, which is also its page's name, as theory data.</summary>
     public static TheoryData<string> ChapterPages => new(Solutions.Manifest.Chapters.Select(c => c.Folder));
 
     /// <summary>Every page of <c>docs/</c>, as theory data.</summary>
     public static TheoryData<string> AllPages => new(Directory.GetFiles(DocsFolder, "*.md").Select(Path.GetFileName).Order()!);
-
-    /// <summary>
-    /// Following the chapter's page on a fresh copy of its starter, every command prints what the page shows,
-    /// and the page ends with the check passing. Slow: each page builds its copy and runs <c>dotnet ef</c>.
-    /// </summary>
-    [Theory]
-    [Trait("Category", "Docs")]
-    [MemberData(nameof(ChapterPages))]
-    public async Task Page_commands_print_what_the_page_shows(string chapter)
-    {
-        var page = DocPage.Load(Path.Combine(DocsFolder, chapter + ".md"));
-        Assert.Contains(page.Parts, part => part is ConsolePart);
-        using var runner = new DocRunner(Solutions.Manifest[chapter]);
-        var problems = await runner.FollowAsync(page);
-        Assert.True(problems.Count == 0, string.Join("\n", problems));
-
-        var last = page.Parts.OfType<ConsolePart>().Last().Commands[^1];
-        Assert.True(last.Text.Contains("tests/Workbook.Check") && last.ExpectedOutput.Any(line => line.Contains("checks pass")),
-            $"{chapter}.md should end with the check passing");
-    }
 
     /// <summary>Every code block a page marks as a snapshot's copy equals that snapshot (after scrubbing).</summary>
     [Theory]
