@@ -32,7 +32,8 @@ public sealed partial class TrackTests
 
     /// <summary>
     /// An untouched starter builds and fails its own chapter's checks: no exercise is solved before the learner
-    /// starts. The report is what the learner sees, and it matches its snapshot.
+    /// starts. Every failing check points to a step of the chapter (its hint), and the report, what the learner
+    /// sees, matches its snapshot.
     /// </summary>
     [Theory]
     [MemberData(nameof(AllChapters))]
@@ -40,6 +41,9 @@ public sealed partial class TrackTests
     {
         var result = await Checker.CheckAsync(Starter(chapter));
         Assert.True(result.Status == Status.Fail, Report.Details(result));
+        foreach (var check in result.Checks.Where(c => c.Status != Status.Pass))
+            Assert.True(check.Hints.All(hint => hint.Step.Length > 0),
+                $"'{check.Name}' fails on the untouched starter, so a step of {chapter} must name it in workbook.json");
         SnapshotAssert.Matches(chapter, "starter", [new Output("report.txt", Report.Details(result))]);
     }
 
