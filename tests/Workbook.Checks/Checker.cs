@@ -69,7 +69,7 @@ public sealed class Checker(string root, Manifest manifest, string configuration
         var mismatches = Expectations.Compare(Expectations.Read(root, info.Folder, check.Name), outputs);
         if (mismatches.Count == 0)
             return new CheckResult(check.Name, Status.Pass, "", []);
-        var message = string.Join("\n", mismatches.Select(m => $"{m.Output}: {m.Problem}\n{Shorten(m.Diff)}".TrimEnd('\n')));
+        var message = string.Join("\n\n", mismatches.Select(m => $"{m.Output}: {m.Problem}\n{Shorten(m.Diff)}".TrimEnd()));
         return new CheckResult(check.Name, Status.Fail, message, Hints(info, check.Name, mismatches.Select(m => m.Output)));
     }
 
