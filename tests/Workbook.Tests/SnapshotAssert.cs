@@ -24,6 +24,7 @@ public static class SnapshotAssert
     public static void Matches(string chapter, string check, IReadOnlyList<Output> outputs)
     {
         var expected = Expectations.Read(Solutions.Root, chapter, check);
+        var mismatches = Expectations.Compare(expected, outputs).ToDictionary(m => m.Output);
         var problems = new List<string>();
         foreach (var output in outputs)
         {
@@ -34,15 +35,14 @@ public static class SnapshotAssert
             }
             catch (Exception error) when (error is XunitException or SnapshotTestException or SnapshotNotFoundException or SnapshotCompareException)
             {
-                problems.Add(expected.ContainsKey(output.Name)
-                    ? Describe(Expectations.Compare(expected, [output]).Single(m => m.Output == output.Name))
-                    : $"{output.Name}: no snapshot yet ({error.Message.Split('\n')[0]}). Run the tests without "
+                problems.Add(expected.ContainsKey(output.Name) && mismatches.TryGetValue(output.Name, out var mismatch)
+                    ? Describe(mismatch)
+                    : $"{output.Name}: {error.Message.Split('\n')[0]}. If the snapshot is missing, run the tests without "
                       + "SNAPSHOOTER_STRICT_MODE to write it, then read it before you commit it.");
             }
         }
-        problems.AddRange(Expectations.Compare(expected, outputs)
-            .Where(m => !outputs.Any(o => o.Name == m.Output))
-            .Select(Describe));
+        // A snapshot that the check no longer produces is a failure too; Snapshooter cannot see it.
+        problems.AddRange(mismatches.Values.Where(m => !outputs.Any(o => o.Name == m.Output)).Select(Describe));
 
         if (problems.Count > 0)
         {
