@@ -25,7 +25,7 @@ public static class Checks
         new("pending-model-changes", c => Task.FromResult(MigrationChecks.PendingModelChanges(c))),
         new("keeps-rows", c => Task.FromResult(MigrationChecks.KeepsRows(c))),
         new("app-db", c => Task.FromResult(MigrationChecks.ChapterDatabase(c)), ReadsChapterDatabase: true),
-        new("play", ProgramChecks.Play),
+        new("play", ProgramChecks.Run),
         new("shell", ProgramChecks.Shell),
     }.ToDictionary(check => check.Name);
 
