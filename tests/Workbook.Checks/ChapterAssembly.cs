@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.Loader;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -78,8 +77,7 @@ public sealed class ChapterAssembly
         }
         if (sqliteFile is not null)
         {
-            // No pooling, so the file is closed when the context is and the temp folder can go.
-            db.Database.SetConnectionString(new SqliteConnectionStringBuilder { DataSource = sqliteFile, Pooling = false }.ToString());
+            db.Database.SetConnectionString(SqliteSchema.ConnectionString(sqliteFile));
         }
         return db;
     }

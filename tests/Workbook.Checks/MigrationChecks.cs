@@ -146,7 +146,7 @@ static class MigrationChecks
 
     static string UserRows(string sqliteFile)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = sqliteFile, Pooling = false }.ToString());
+        using var connection = new SqliteConnection(SqliteSchema.ConnectionString(sqliteFile, readOnly: true));
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """SELECT "Id", "Username", "Email", "PasswordHash" FROM "Users" ORDER BY "Id";""";

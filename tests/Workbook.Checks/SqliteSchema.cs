@@ -7,6 +7,19 @@ namespace Workbook.Checks;
 public static class SqliteSchema
 {
     /// <summary>
+    /// The connection string the checks use for a SQLite file: no pooling, so that the file is closed with its
+    /// connection and a temp folder can be deleted.
+    /// </summary>
+    /// <param name="sqliteFile">Path of the database file.</param>
+    /// <param name="readOnly">Open it read-only (it must exist) rather than read-write (it is created when missing).</param>
+    public static string ConnectionString(string sqliteFile, bool readOnly = false) => new SqliteConnectionStringBuilder
+    {
+        DataSource = sqliteFile,
+        Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+        Pooling = false,
+    }.ToString();
+
+    /// <summary>
     /// The <c>CREATE</c> statements SQLite keeps in <c>sqlite_master</c> (tables, then their indexes, by name,
     /// SQLite's own internal objects left out), followed by the ids in <c>__EFMigrationsHistory</c> if that table exists.
     /// </summary>
@@ -15,12 +28,7 @@ public static class SqliteSchema
     /// <exception cref="SqliteException">The file is missing or is not a SQLite database.</exception>
     public static string Read(string sqliteFile)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = sqliteFile,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-        }.ToString());
+        using var connection = new SqliteConnection(ConnectionString(sqliteFile, readOnly: true));
         connection.Open();
 
         var text = new StringBuilder();

@@ -89,7 +89,7 @@ public sealed class CommandLineTests
         /// <summary>Runs SQL on the copy's app.db, as a person would with the sqlite3 shell, and adds the rows it reads.</summary>
         public void Sql(string sql)
         {
-            using var connection = new SqliteConnection($"Data Source={Path.Combine(Copy.ChapterFolder, "app.db")};Pooling=False");
+            using var connection = new SqliteConnection(SqliteSchema.ConnectionString(Path.Combine(Copy.ChapterFolder, "app.db")));
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = sql;
