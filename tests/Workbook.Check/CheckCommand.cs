@@ -1,4 +1,4 @@
-using Workbook.Checks;
+using Workbook.Grading;
 
 /// <summary>What the check command does with its arguments: find the chapters, check them, report.</summary>
 static class CheckCommand
@@ -22,10 +22,10 @@ static class CheckCommand
             return 2;
         }
 
-        var checker = new Checker(root, manifest);
+        var grader = new Grader(root, manifest);
         var results = new List<ChapterResult>();
         foreach (var chapter in chapters)
-            results.Add(await checker.CheckAsync(chapter));
+            results.Add(await grader.GradeAsync(chapter));
 
         var detailed = chapterName is not null || results.Count == 1;
         await output.WriteAsync(detailed ? string.Concat(results.Select(Report.Details)) : Report.Summary(results));

@@ -1,5 +1,8 @@
 using System.CommandLine;
-using Workbook.Checks;
+using Workbook.Grading;
+
+// Record the learner's DATABASE_URL, secrets and culture, then keep them away from the chapters this run loads.
+LearnerEnvironment.IsolateThisProcess();
 
 var chapterArgument = new Argument<string?>("chapter")
 {

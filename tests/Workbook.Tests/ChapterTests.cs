@@ -1,4 +1,4 @@
-using Workbook.Checks;
+using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -20,15 +20,16 @@ public abstract class ChapterTests<TChapter>(ChapterRun<TChapter> run) : IClassF
     where TChapter : ISolutionChapter
 {
     /// <summary>
-    /// The names of the checks the manifest lists for the chapter, as theory data, less those that read the
-    /// chapter's own <c>app.db</c>: a solution has none until <c>dotnet ef database update</c> runs, which
-    /// <see cref="CommandLineTests"/> does on a copy.
+    /// The names of the checks the manifest lists for the chapter (graded checks, then the solution's text snapshots),
+    /// as theory data, less those that read the chapter's own <c>app.db</c>: a solution has none until
+    /// <c>dotnet ef database update</c> runs, which <see cref="CommandLineTests"/> does on a copy.
     /// </summary>
     public static TheoryData<string> ChecksOfChapter => new(CheckNames);
 
     /// <summary>The names behind <see cref="ChecksOfChapter"/>, in the manifest's order.</summary>
     public static IReadOnlyList<string> CheckNames =>
-        Solutions.Manifest[TChapter.Folder].Checks.Where(name => !Checks.Checks.Named(name).ReadsChapterDatabase).ToList();
+        Solutions.Manifest[TChapter.Folder].Checks.Concat(Solutions.Manifest[TChapter.Folder].Snapshots ?? [])
+            .Where(name => !Grading.Checks.Named(name).ReadsChapterDatabase).ToList();
 
     /// <summary>The chapter's outputs of one check equal its snapshots.</summary>
     /// <param name="check">A check name from the manifest.</param>
@@ -50,7 +51,7 @@ public sealed class ChapterRun<TChapter> where TChapter : ISolutionChapter
     public ChapterRun() =>
         Outputs = ChapterTests<TChapter>.CheckNames.ToDictionary(
             name => name,
-            name => Task.Run(() => Checks.Checks.Named(name).Run(Solutions.Load(TChapter.Folder))));
+            name => Task.Run(() => Grading.Checks.Named(name).Run(Solutions.Load(TChapter.Folder))));
 
     /// <summary>Each check's outputs by check name, as they come; awaiting one rethrows what its check threw.</summary>
     public IReadOnlyDictionary<string, Task<IReadOnlyList<Output>>> Outputs { get; }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Workbook.Checks;
+using Workbook.Grading;
 
 namespace Workbook.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
-using Workbook.Checks;
+using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -74,7 +74,7 @@ public sealed class CommandLineTests
         public static async Task<CommandLineSession> StartAsync(string name)
         {
             var copy = new WorkbookCopy(Solutions.Root, "solutions", Chapter.In(Solutions.Root, "solutions", Solutions.Manifest[name]));
-            var build = await DotnetCommand.RunAsync(copy.ChapterFolder, ["build", "--nologo", "-c", Solutions.Configuration]);
+            var build = await DotnetCommand.RunAsync(copy.ChapterFolder, ["build", "--nologo", "-c", Solutions.Configuration], LearnerEnvironment.ForSdk());
             Assert.True(build.ExitCode == 0, build.Transcript("dotnet build"));
             return new CommandLineSession(name, copy);
         }
@@ -82,7 +82,7 @@ public sealed class CommandLineTests
         /// <summary>Runs <c>dotnet</c> in a folder of the copy and adds the run to the transcript.</summary>
         public async Task RunAsync(string folder, params string[] arguments)
         {
-            var run = await DotnetCommand.RunAsync(Path.Combine(Copy.Root, folder), arguments);
+            var run = await DotnetCommand.RunAsync(Path.Combine(Copy.Root, folder), arguments, LearnerEnvironment.ForChapterCode(LearnerEnvironment.IsolatedHome));
             transcript.Append(run.Transcript("dotnet " + string.Join(' ', arguments), folder)).Append('\n');
         }
 
@@ -106,7 +106,7 @@ public sealed class CommandLineTests
         public async Task CheckChapterDatabaseAsync()
         {
             var chapter = new Chapter(Solutions.Manifest[Name], Copy.ChapterFolder);
-            var outputs = await Checks.Checks.Named("app-db").Run(ChapterAssembly.Load(chapter, Solutions.Configuration));
+            var outputs = await Grading.Checks.Named("app-db").Run(ChapterAssembly.Load(chapter, Solutions.Configuration));
             SnapshotAssert.Matches(Name, "app-db", outputs);
         }
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Workbook.Checks;
+using Workbook.Grading;
 using Workbook.Tests.Docs;
 
 namespace Workbook.Tests;

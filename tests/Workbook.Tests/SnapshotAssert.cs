@@ -1,7 +1,7 @@
 using Snapshooter;
 using Snapshooter.Exceptions;
 using Snapshooter.Xunit;
-using Workbook.Checks;
+using Workbook.Grading;
 using Xunit.Sdk;
 
 namespace Workbook.Tests;

@@ -1,5 +1,5 @@
 using System.Reflection;
-using Workbook.Checks;
+using Workbook.Grading;
 
 namespace Workbook.Tests;
 

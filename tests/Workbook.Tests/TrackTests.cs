@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Workbook.Checks;
+using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -10,7 +10,7 @@ namespace Workbook.Tests;
 /// </summary>
 public sealed partial class TrackTests
 {
-    static readonly Checker Checker = new(Solutions.Root, Solutions.Manifest, Solutions.Configuration);
+    static readonly Grader Grader = new(Solutions.Root, Solutions.Manifest, Solutions.Configuration);
 
     /// <summary>Every chapter's folder name, as theory data.</summary>
     public static TheoryData<string> AllChapters => new(Solutions.Manifest.Chapters.Select(c => c.Folder));
@@ -26,7 +26,7 @@ public sealed partial class TrackTests
     [MemberData(nameof(AllChapters))]
     public async Task Solution_passes_the_check(string chapter)
     {
-        var result = await Checker.CheckAsync(Chapter.In(Solutions.Root, "solutions", Solutions.Manifest[chapter]), skipChapterDatabase: true);
+        var result = await Grader.GradeAsync(Chapter.In(Solutions.Root, "solutions", Solutions.Manifest[chapter]), skipChapterDatabase: true);
         Assert.True(result.Status == Status.Pass, Report.Details(result));
     }
 
@@ -39,7 +39,7 @@ public sealed partial class TrackTests
     [MemberData(nameof(AllChapters))]
     public async Task Starter_fails_its_chapter_with_the_learners_report(string chapter)
     {
-        var result = await Checker.CheckAsync(Starter(chapter));
+        var result = await Grader.GradeAsync(Starter(chapter));
         Assert.True(result.Status == Status.Fail, Report.Details(result));
         foreach (var check in result.Checks.Where(c => c.Status != Status.Pass))
             Assert.True(check.Hints.All(hint => hint.Step.Length > 0),
@@ -53,7 +53,7 @@ public sealed partial class TrackTests
     public async Task Starter_passes_the_chapter_before_it(string chapter)
     {
         var previous = Solutions.Manifest.Previous(Solutions.Manifest[chapter])!;
-        var result = await Checker.CheckAsync(Starter(chapter), expectationsOf: previous, skipChapterDatabase: true);
+        var result = await Grader.GradeAsync(Starter(chapter), expectationsOf: previous, skipChapterDatabase: true);
         Assert.True(result.Status == Status.Pass, Report.Details(result));
     }
 
@@ -86,7 +86,8 @@ public sealed partial class TrackTests
     {
         var info = Solutions.Manifest[chapter];
         Assert.NotEmpty(info.Steps);
-        Assert.All(info.Checks, name => Assert.True(Checks.Checks.Catalog.ContainsKey(name), $"unknown check '{name}'"));
+        Assert.All(info.Checks, name => Assert.True(Grading.Checks.Named(name).Graded, $"'{name}' is not a graded check"));
+        Assert.All(info.Snapshots ?? [], name => Assert.False(Grading.Checks.Named(name).Graded, $"'{name}' is a graded check, not a snapshot"));
         foreach (var step in info.Steps)
         {
             Assert.StartsWith(chapter[..2].TrimStart('0') + ".", step.Id);

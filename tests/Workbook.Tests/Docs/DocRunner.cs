@@ -1,5 +1,5 @@
 using System.Text;
-using Workbook.Checks;
+using Workbook.Grading;
 
 namespace Workbook.Tests.Docs;
 
@@ -44,8 +44,7 @@ public sealed class DocRunner : IDisposable
             ["HOME"] = home,
             ["APPDATA"] = home,
             ["DOTNET_CLI_HOME"] = home,
-            ["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+            ["NUGET_PACKAGES"] = LearnerEnvironment.PackagesFolder,
         };
     }
 

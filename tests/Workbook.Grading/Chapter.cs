@@ -1,0 +1,63 @@
+namespace Workbook.Grading;
+
+/// <summary>A chapter project on disk: a solution, a starter, or a learner's copy of either.</summary>
+/// <param name="Info">What the manifest says of the chapter.</param>
+/// <param name="Folder">The absolute path of the project folder, which holds exactly one <c>.csproj</c>.</param>
+public sealed record Chapter(ChapterInfo Info, string Folder)
+{
+    /// <summary>The chapter's folder name, such as <c>03-first-migration</c>.</summary>
+    public string Name => Info.Folder;
+
+    /// <summary>The chapter <paramref name="info"/> in the track folder <paramref name="track"/> (such as <c>solutions</c>).</summary>
+    /// <param name="root">The repository root, or any folder that holds the track folder.</param>
+    /// <param name="track"><c>solutions</c> or <c>chapters</c>.</param>
+    /// <param name="info">The chapter as the manifest lists it.</param>
+    public static Chapter In(string root, string track, ChapterInfo info) =>
+        new(info, Path.GetFullPath(Path.Combine(root, track, info.Folder)));
+
+    /// <summary>The project file, found as the only <c>*.csproj</c> in <see cref="Folder"/>.</summary>
+    /// <exception cref="FileNotFoundException">The folder holds no project file, or more than one.</exception>
+    public string ProjectFile
+    {
+        get
+        {
+            var projects = Directory.Exists(Folder) ? Directory.GetFiles(Folder, "*.csproj") : [];
+            return projects.Length == 1
+                ? projects[0]
+                : throw new FileNotFoundException(
+                    $"{Folder} should hold exactly one .csproj file and holds {projects.Length}: is it a workbook chapter?");
+        }
+    }
+
+    /// <summary>
+    /// The chapter's built assembly, <c>bin/&lt;configuration&gt;/net10.0/&lt;project&gt;.dll</c>, as
+    /// <c>dotnet build</c> leaves it.
+    /// </summary>
+    /// <param name="configuration">The MSBuild configuration, <c>Debug</c> or <c>Release</c>.</param>
+    /// <exception cref="FileNotFoundException">The chapter has not been built in that configuration.</exception>
+    public string BuiltAssembly(string configuration)
+    {
+        var name = Path.GetFileNameWithoutExtension(ProjectFile);
+        var path = Path.Combine(Folder, "bin", configuration, "net10.0", name + ".dll");
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException(
+                $"{Name} is not built ({path} is missing): run `dotnet build Workbook.sln -c {configuration}` first.", path);
+    }
+
+    /// <summary>
+    /// The files a person writes or a tool generates in the chapter, as they would be committed: relative to
+    /// <see cref="Folder"/> with '/' separators, in ordinal order, without build outputs (<c>bin/</c>,
+    /// <c>obj/</c>), databases (<c>app.db</c> and the <c>-wal</c>, <c>-shm</c> files beside it) and their backups
+    /// (<c>backups/</c>).
+    /// </summary>
+    /// <param name="pattern">A file name pattern such as <c>*.cs</c>; every file by default.</param>
+    public IEnumerable<string> Files(string pattern = "*") =>
+        Directory.EnumerateFiles(Folder, pattern, SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(Folder, path).Replace('\\', '/'))
+            .Where(path => !path.StartsWith("bin/") && !path.StartsWith("obj/") && !path.StartsWith("backups/") && !path.Contains(".db"))
+            .Order(StringComparer.Ordinal);
+
+    /// <summary>The C# files of <see cref="Files"/>.</summary>
+    public IEnumerable<string> SourceFiles() => Files("*.cs");
+}

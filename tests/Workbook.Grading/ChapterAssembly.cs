@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace Workbook.Grading;
+
+/// <summary>
+/// A chapter's built assembly, loaded into this process so that its DbContext can be made and read
+/// through EF Core's metadata. Nothing here is compiled against a chapter's types: a chapter that is
+/// half done still lets the checks build.
+/// </summary>
+public sealed class ChapterAssembly
+{
+    static readonly ConcurrentDictionary<string, Lazy<ChapterAssembly>> Loaded = new();
+
+    ChapterAssembly(Chapter chapter, string path, Assembly assembly)
+    {
+        Chapter = chapter;
+        Path = path;
+        Assembly = assembly;
+    }
+
+    /// <summary>The chapter this assembly was built from.</summary>
+    public Chapter Chapter { get; }
+
+    /// <summary>The absolute path of the assembly file.</summary>
+    public string Path { get; }
+
+    /// <summary>The loaded assembly.</summary>
+    public Assembly Assembly { get; }
+
+    /// <summary>
+    /// Loads the chapter's assembly from <see cref="Chapter.BuiltAssembly"/> into an
+    /// <see cref="AssemblyLoadContext"/> of its own that shares EF Core with this process; once per build
+    /// (path and time written) in this process.
+    /// </summary>
+    /// <param name="chapter">The chapter to load.</param>
+    /// <param name="configuration">The MSBuild configuration it was built in.</param>
+    /// <exception cref="FileNotFoundException">The chapter is not built.</exception>
+    public static ChapterAssembly Load(Chapter chapter, string configuration)
+    {
+        var path = chapter.BuiltAssembly(configuration);
+        var build = $"{path}|{File.GetLastWriteTimeUtc(path).Ticks}";
+        return Loaded.GetOrAdd(build, _ => new Lazy<ChapterAssembly>(() =>
+            new ChapterAssembly(chapter, path, new ChapterLoadContext(path).LoadFromAssemblyPath(path)))).Value;
+    }
+
+    /// <summary>
+    /// Makes the chapter's DbContext the way <c>dotnet ef</c> does, through its
+    /// <see cref="IDesignTimeDbContextFactory{TContext}"/>, then, when asked, points it at <paramref name="sqliteFile"/>
+    /// so that a check never touches the chapter's own <c>app.db</c>.
+    /// </summary>
+    /// <param name="sqliteFile">The SQLite file to use; it is created when first opened. Null leaves the
+    /// chapter's own connection string, for checks that never open a connection.</param>
+    /// <param name="ignorePendingModelChanges">
+    /// Make a DbContext whose options are the factory's, except that applying migrations to a model with changes no
+    /// migration holds is allowed (EF Core 9 and later refuse with <c>PendingModelChangesWarning</c>): a check of
+    /// what the migrations do grades them, and the pending changes are graded on their own.
+    /// </param>
+    /// <returns>A new DbContext; the caller disposes it.</returns>
+    /// <exception cref="ChapterCodeException">
+    /// The chapter has no design-time factory, or its factory (or the configuration it reads) threw.
+    /// </exception>
+    public DbContext CreateDbContext(string? sqliteFile = null, bool ignorePendingModelChanges = false)
+    {
+        var factoryType = FindFactory(Assembly) ?? throw new ChapterCodeException(
+            $"{Chapter.Name} has no design-time factory: a class that implements IDesignTimeDbContextFactory<BlogContext>.");
+        var create = factoryType.GetInterfaces()
+            .Single(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDesignTimeDbContextFactory<>))
+            .GetMethod(nameof(IDesignTimeDbContextFactory<DbContext>.CreateDbContext))!;
+        DbContext db;
+        try
+        {
+            db = (DbContext)create.Invoke(Activator.CreateInstance(factoryType), [Array.Empty<string>()])!;
+        }
+        catch (TargetInvocationException error) when (error.InnerException is { } inner)
+        {
+            throw new ChapterCodeException(
+                $"{factoryType.Name}.CreateDbContext threw {inner.GetType().Name}: {inner.Message}", inner);
+        }
+        if (ignorePendingModelChanges && Reconfigured(db, sqliteFile) is { } reconfigured)
+        {
+            db.Dispose();
+            return reconfigured;
+        }
+        if (sqliteFile is not null)
+            db.Database.SetConnectionString(SqliteSchema.ConnectionString(sqliteFile));
+        return db;
+    }
+
+    /// <summary>
+    /// A new DbContext of the same type with the factory's options, pending model changes allowed and, when given, the
+    /// SQLite file; null when the DbContext type has no constructor that takes its options.
+    /// </summary>
+    static DbContext? Reconfigured(DbContext db, string? sqliteFile)
+    {
+        var contextType = db.GetType();
+        var optionsType = typeof(DbContextOptions<>).MakeGenericType(contextType);
+        if (contextType.GetConstructor([optionsType]) is not { } constructor)
+            return null;
+        var builder = (DbContextOptionsBuilder)Activator.CreateInstance(
+            typeof(DbContextOptionsBuilder<>).MakeGenericType(contextType), db.GetService<IDbContextOptions>())!;
+        builder.ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning));
+        if (sqliteFile is not null)
+            builder.UseSqlite(SqliteSchema.ConnectionString(sqliteFile));
+        return (DbContext)constructor.Invoke([builder.Options]);
+    }
+
+    static Type? FindFactory(Assembly assembly) =>
+        assembly.GetTypes().FirstOrDefault(t => !t.IsAbstract && t.GetInterfaces().Any(i =>
+            i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDesignTimeDbContextFactory<>)));
+
+    /// <summary>
+    /// Loads the chapter's own assembly from its build folder and takes everything else (EF Core above
+    /// all) from this process when it has it, so the chapter's DbContext is this process's DbContext type.
+    /// </summary>
+    sealed class ChapterLoadContext(string path) : AssemblyLoadContext(path)
+    {
+        readonly string mainAssembly = path;
+        readonly AssemblyDependencyResolver resolver = new(path);
+
+        protected override Assembly? Load(AssemblyName name)
+        {
+            if (name.Name == System.IO.Path.GetFileNameWithoutExtension(mainAssembly))
+                return LoadFromAssemblyPath(mainAssembly);
+            try
+            {
+                return Default.LoadFromAssemblyName(name);
+            }
+            catch (FileNotFoundException)
+            {
+                var path = resolver.ResolveAssemblyToPath(name);
+                return path is null ? null : LoadFromAssemblyPath(path);
+            }
+        }
+    }
+}
+
+/// <summary>The chapter's own code failed while a check ran it; the message says where and why.</summary>
+/// <param name="message">What failed, in a sentence a learner can act on.</param>
+/// <param name="inner">The exception the chapter's code threw, if any.</param>
+public sealed class ChapterCodeException(string message, Exception? inner = null) : Exception(message, inner);

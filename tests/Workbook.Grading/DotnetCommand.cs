@@ -1,0 +1,60 @@
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace Workbook.Grading;
+
+/// <summary>Runs the <c>dotnet</c> command line (the SDK, <c>dotnet ef</c>, or a built program) in a child process.</summary>
+public static class DotnetCommand
+{
+    /// <summary>
+    /// Runs <c>dotnet &lt;arguments&gt;</c> in <paramref name="workingFolder"/> and waits for it, with
+    /// <c>DATABASE_URL</c> removed from the environment and <c>NUGET_PACKAGES</c> set to the learner's package folder
+    /// (<see cref="LearnerEnvironment.PackagesFolder"/>) unless <paramref name="environment"/> sets them.
+    /// </summary>
+    /// <param name="workingFolder">An existing folder to run in.</param>
+    /// <param name="arguments">The arguments after <c>dotnet</c>, each passed as one argument.</param>
+    /// <param name="environment">Variables to set (a null value removes the variable); others are inherited.</param>
+    /// <param name="standardInput">Text piped to standard input, or null for none.</param>
+    /// <param name="timeout">How long the command may run before it is killed; 5 minutes when null.</param>
+    /// <returns>The exit code and both output streams, exactly as printed.</returns>
+    /// <exception cref="OperationCanceledException">The command ran longer than <paramref name="timeout"/>.</exception>
+    public static async Task<ProgramRun> RunAsync(
+        string workingFolder, IReadOnlyList<string> arguments,
+        IReadOnlyDictionary<string, string?>? environment = null, string? standardInput = null, TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
+        var variables = new Dictionary<string, string?> { ["DATABASE_URL"] = null, ["NUGET_PACKAGES"] = LearnerEnvironment.PackagesFolder };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+            variables[name] = value;
+        var result = await Cli.Wrap("dotnet")
+            .WithArguments(arguments)
+            .WithWorkingDirectory(workingFolder)
+            .WithEnvironmentVariables(variables)
+            .WithStandardInputPipe(standardInput is null ? PipeSource.Null : PipeSource.FromString(standardInput, Encoding.UTF8))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(Encoding.UTF8, cancel.Token);
+        return new ProgramRun(result.ExitCode, result.StandardOutput, result.StandardError);
+    }
+}
+
+/// <summary>What a command did: its exit code and what it printed.</summary>
+/// <param name="ExitCode">The process exit code; 0 means success.</param>
+/// <param name="StandardOutput">Everything written to standard output.</param>
+/// <param name="StandardError">Everything written to standard error.</param>
+public sealed record ProgramRun(int ExitCode, string StandardOutput, string StandardError)
+{
+    /// <summary>
+    /// The run as a person reads it: a prompt line <c>[folder]$ command</c>, standard output, then standard
+    /// error with each line marked <c>[stderr]</c>, then the exit code.
+    /// </summary>
+    /// <param name="command">How a learner would type the command, such as <c>dotnet run</c>.</param>
+    /// <param name="folder">The folder it is typed in, relative to the workbook, or null to show none.</param>
+    public string Transcript(string command, string? folder = null)
+    {
+        var text = new StringBuilder(folder is null ? $"$ {command}\n" : $"[{folder}]$ {command}\n").Append(StandardOutput.ReplaceLineEndings("\n"));
+        foreach (var line in StandardError.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            text.Append("[stderr] ").Append(line).Append('\n');
+        return text.Append($"[exit code {ExitCode}]\n").ToString();
+    }
+}

@@ -1,0 +1,168 @@
+using CliWrap;
+using CliWrap.Buffered;
+using Workbook.Grading.Schema;
+
+namespace Workbook.Grading;
+
+/// <summary>
+/// Grades a chapter folder the way a learner's work is graded: builds it when its files changed, runs the graded
+/// checks the manifest lists, and compares each output with what the solution was verified to produce (the
+/// snapshots), by what the chapter does: keyed outputs such as schemas key by key, migrations whatever their names.
+/// Whatever is wrong with the folder becomes a result with a message, never an exception.
+/// </summary>
+/// <param name="root">The repository root, whose manifest and snapshots are the expectations.</param>
+/// <param name="manifest">The manifest read from <paramref name="root"/>.</param>
+/// <param name="configuration">The MSBuild configuration to build and load chapters in.</param>
+public sealed class Grader(string root, Manifest manifest, string configuration = "Debug")
+{
+    /// <summary>Grades one chapter folder.</summary>
+    /// <param name="chapter">The chapter to grade; its folder may be anything, even missing.</param>
+    /// <param name="expectationsOf">
+    /// The chapter whose checks, snapshots and hints to use; by default the chapter's own (a starter is also
+    /// held to the chapter before it).
+    /// </param>
+    /// <param name="skipChapterDatabase">Leave out the checks that read the chapter's own <c>app.db</c>.</param>
+    /// <returns>The chapter's status and one result per check.</returns>
+    public async Task<ChapterResult> GradeAsync(Chapter chapter, ChapterInfo? expectationsOf = null, bool skipChapterDatabase = false)
+    {
+        var info = expectationsOf ?? chapter.Info;
+        if (!Directory.Exists(chapter.Folder))
+            return ChapterResult.Failed(chapter, Status.Error, $"There is no folder {chapter.Folder}.");
+        var notes = LearnerEnvironment.IgnoredSettingsNote(chapter) is { } note ? new[] { note } : [];
+
+        ChapterAssembly assembly;
+        try
+        {
+            var errors = await ChapterBuild.EnsureBuiltAsync(chapter, configuration, root);
+            if (errors.Count > 0)
+                return ChapterResult.Failed(chapter, Status.Error, "The chapter does not compile:\n" + string.Join("\n", errors), notes);
+            assembly = ChapterAssembly.Load(chapter, configuration);
+        }
+        catch (FileNotFoundException error)
+        {
+            return ChapterResult.Failed(chapter, Status.Error, error.Message, notes);
+        }
+
+        var checks = info.Checks.Select(Checks.Named).Where(check => !(skipChapterDatabase && check.ReadsChapterDatabase)).ToList();
+        var results = await Task.WhenAll(checks.Select(check => Task.Run(() => GradeCheckAsync(check, assembly, info))));
+        var status = results.All(r => r.Status == Status.Pass) ? Status.Pass : Status.Fail;
+        var notStarted = status != Status.Pass && await IsUntouchedAsync(chapter);
+        return new ChapterResult(chapter.Name, chapter.Info.Title, status, notStarted, "", results, notes);
+    }
+
+    async Task<CheckResult> GradeCheckAsync(Check check, ChapterAssembly assembly, ChapterInfo info)
+    {
+        IReadOnlyList<Output> outputs;
+        try
+        {
+            outputs = await check.Run(assembly);
+        }
+        catch (Exception error)
+        {
+            var cause = error is ChapterCodeException ? error.Message : $"{error.GetType().Name}: {error.Message}";
+            return new CheckResult(check.Name, Status.Fail, $"The check could not finish: {cause}", Hints(info, check.Name, [(null, null)]));
+        }
+
+        var expected = Expectations.Read(root, info.Folder, check.Name);
+        var messages = new List<string>();
+        var causes = new List<(string? Output, string? Key)>();
+        var blockers = new List<string>();
+        foreach (var output in outputs)
+        {
+            if (output.BlockedBy is { } blocker)
+            {
+                messages.Add($"{output.Name}: not checked. {output.Text.TrimEnd()}");
+                blockers.Add(blocker);
+                continue;
+            }
+            if (!expected.TryGetValue(output.Name, out var text))
+            {
+                messages.Add($"{output.Name}: no expected output of this name exists.");
+                causes.Add((output.Name, null));
+                continue;
+            }
+            var (want, got) = (Scrub.MigrationNames(text), Scrub.MigrationNames(Scrub.Lines(output.Text)));
+            if (want == got)
+                continue;
+            if (output.Keyed)
+            {
+                var difference = KeyedText.Compare(want, got);
+                if (difference.Keys.Count == 0)
+                    continue;
+                messages.Add($"{output.Name}: differs from the expected output.\n{Shorten(difference.Diff)}".TrimEnd());
+                causes.AddRange(difference.Keys.Select(key => ((string?)output.Name, (string?)key)));
+            }
+            else
+            {
+                messages.Add($"{output.Name}: differs from the expected output.\n{Shorten(TextDiff.Lines(want, got))}".TrimEnd());
+                causes.Add((output.Name, null));
+            }
+        }
+        foreach (var name in expected.Keys.Except(outputs.Select(o => o.Name)).Order(StringComparer.Ordinal))
+        {
+            messages.Add($"{name}: was expected and not produced.\n{Shorten(TextDiff.Lines(expected[name], ""))}".TrimEnd());
+            causes.Add((name, null));
+        }
+        if (messages.Count == 0)
+            return new CheckResult(check.Name, Status.Pass, "", []);
+        var hints = Hints(info, check.Name, causes, blockers);
+        return new CheckResult(check.Name, Status.Fail, string.Join("\n\n", messages), hints);
+    }
+
+    // A whole missing file as a diff drowns the rest of the report: its first lines say enough.
+    static string Shorten(string diff)
+    {
+        const int MaxLines = 25;
+        var lines = diff.TrimEnd('\n').Split('\n');
+        return lines.Length <= MaxLines ? diff : string.Join('\n', lines.Take(MaxLines)) + $"\n... ({lines.Length - MaxLines} more lines)\n";
+    }
+
+    /// <summary>
+    /// The hints of the steps that own the differences (each difference points to the steps whose reference matches
+    /// it most closely, see <see cref="ChapterInfo.StepsFor"/>), and of the steps that own what blocked an output,
+    /// in step order; advice to compare with the previous solution when no step owns them.
+    /// </summary>
+    IReadOnlyList<Hint> Hints(ChapterInfo info, string check, IEnumerable<(string? Output, string? Key)> causes, IEnumerable<string>? blockers = null)
+    {
+        var steps = causes.SelectMany(cause => info.StepsFor(check, cause.Output, cause.Key))
+            .Concat((blockers ?? []).SelectMany(blocker => StepsOf(info, blocker)))
+            .DistinctBy(step => step.Id)
+            .OrderBy(step => step.Id, StringComparer.Ordinal)
+            .ToList();
+        if (steps.Count > 0)
+            return steps.Select(step => new Hint(step.Id, step.Title, step.Hint)).ToList();
+        var earlier = manifest.Previous(info)?.Folder ?? info.Folder;
+        return [new Hint("", "", $"No step of this chapter changes what '{check}' checks: it passed when the chapter started. "
+            + $"Compare your files with solutions/{earlier}.")];
+    }
+
+    /// <summary>The steps a reference in the manifest's form (<c>check/output#key</c>) points to.</summary>
+    static IReadOnlyList<StepInfo> StepsOf(ChapterInfo info, string reference)
+    {
+        var hash = reference.IndexOf('#');
+        var path = hash < 0 ? reference : reference[..hash];
+        var slash = path.IndexOf('/');
+        return info.StepsFor(slash < 0 ? path : path[..slash], slash < 0 ? null : path[(slash + 1)..], hash < 0 ? null : reference[(hash + 1)..]);
+    }
+
+    /// <summary>
+    /// True when the chapter looks as it did when the learner got it: every step's <c>TODO n.m</c> marker is
+    /// still in its sources and, where git can tell, nothing in the folder has changed since the last commit.
+    /// </summary>
+    async Task<bool> IsUntouchedAsync(Chapter chapter)
+    {
+        var sources = string.Concat(chapter.SourceFiles().Select(f => File.ReadAllText(Path.Combine(chapter.Folder, f))));
+        if (!chapter.Info.Steps.All(step => sources.Contains($"TODO {step.Id}:")))
+            return false;
+        try
+        {
+            var status = await Cli.Wrap("git").WithArguments(["status", "--porcelain", "--untracked-files=all", "--", "."])
+                .WithWorkingDirectory(chapter.Folder).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+            return status.ExitCode != 0 || status.StandardOutput.Trim().Length == 0;
+        }
+        catch (Exception error) when (error is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return true; // no git: the TODO markers decide
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+
+namespace Workbook.Grading;
+
+/// <summary>
+/// The learner's own settings, and the clean environment the grading runs in instead. A verdict must not depend on
+/// the machine: the learner's <c>DATABASE_URL</c> (environment or user secrets), home folder, culture and time zone
+/// are recorded once, then kept away from every chapter the grading runs, in this process and in child processes.
+/// </summary>
+public static partial class LearnerEnvironment
+{
+    static readonly Lock Gate = new();
+    static string? isolatedHome;
+
+    /// <summary>The learner's home folder as it was when this process started (<c>HOME</c>, else the user profile).</summary>
+    public static readonly string RealHome =
+        Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    /// <summary>The learner's <c>APPDATA</c> when this process started (set on Windows), where user secrets live there.</summary>
+    public static readonly string? RealAppData = Environment.GetEnvironmentVariable("APPDATA");
+
+    /// <summary>The <c>DATABASE_URL</c> of the learner's environment when this process started, or null.</summary>
+    public static readonly string? DatabaseUrlInEnvironment =
+        Environment.GetEnvironmentVariable("DATABASE_URL") is { Length: > 0 } url ? url : null;
+
+    /// <summary>
+    /// The NuGet package folder the learner's builds use: <c>NUGET_PACKAGES</c>, else <c>~/.nuget/packages</c> of
+    /// <see cref="RealHome"/>. Child processes get it explicitly, so that a home folder of their own still finds the packages.
+    /// </summary>
+    public static readonly string PackagesFolder =
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } packages
+            ? packages
+            : Path.Combine(RealHome, ".nuget", "packages");
+
+    /// <summary>
+    /// An empty home folder for this process, made on first use: no user secrets are found there. It lives as long
+    /// as the machine's temp folder keeps it.
+    /// </summary>
+    public static string IsolatedHome
+    {
+        get
+        {
+            lock (Gate)
+            {
+                if (isolatedHome is null)
+                {
+                    isolatedHome = Path.Combine(Path.GetTempPath(), $"workbook-home-{Environment.ProcessId}");
+                    Directory.CreateDirectory(isolatedHome);
+                }
+                return isolatedHome;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Keeps the learner's settings away from chapter code run in this process (design-time factories call
+    /// <c>Config.Load()</c>, which reads <c>DATABASE_URL</c> from the environment and from user secrets under
+    /// <c>HOME</c> or <c>APPDATA</c>): removes <c>DATABASE_URL</c>, points <c>HOME</c> at <see cref="IsolatedHome"/>,
+    /// removes <c>APPDATA</c>, and makes the invariant culture the default for formatting. Call it once, at start-up,
+    /// before any chapter is loaded; the learner's values stay readable through this class's fields.
+    /// </summary>
+    public static void IsolateThisProcess()
+    {
+        _ = RealHome;
+        _ = RealAppData;
+        _ = DatabaseUrlInEnvironment;
+        _ = PackagesFolder;
+        Environment.SetEnvironmentVariable("DATABASE_URL", null);
+        Environment.SetEnvironmentVariable("APPDATA", null);
+        Environment.SetEnvironmentVariable("HOME", IsolatedHome);
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+    }
+
+    /// <summary>
+    /// The environment for the SDK's own commands (<c>dotnet build</c>, <c>dotnet tool</c>): the learner's home (its
+    /// NuGet configuration and package folder), no <c>DATABASE_URL</c>. The UI language stays the learner's unless
+    /// <c>WORKBOOK_UI_LANGUAGE</c> pins it (the test suite pins English, so that its snapshots hold on any machine).
+    /// </summary>
+    public static Dictionary<string, string?> ForSdk() => new()
+    {
+        ["DATABASE_URL"] = null,
+        ["HOME"] = RealHome,
+        ["APPDATA"] = RealAppData,
+        ["NUGET_PACKAGES"] = PackagesFolder,
+        ["DOTNET_CLI_UI_LANGUAGE"] = Environment.GetEnvironmentVariable("WORKBOOK_UI_LANGUAGE")
+            ?? Environment.GetEnvironmentVariable("DOTNET_CLI_UI_LANGUAGE"),
+    };
+
+    /// <summary>
+    /// The environment for a command that runs chapter code (the built program, <c>dotnet ef</c>): <paramref name="home"/>
+    /// as its home (so no user secret of the machine is found), <c>DATABASE_URL</c> as given (removed when null),
+    /// the learner's NuGet package folder, UTC and the invariant culture, so that what it prints does not depend on
+    /// the machine.
+    /// </summary>
+    /// <param name="home">An existing folder to be the command's home, such as a temp folder.</param>
+    /// <param name="databaseUrl">The <c>DATABASE_URL</c> to set, or null for none.</param>
+    public static Dictionary<string, string?> ForChapterCode(string home, string? databaseUrl = null) => new()
+    {
+        ["DATABASE_URL"] = databaseUrl,
+        ["HOME"] = home,
+        ["APPDATA"] = null,
+        ["DOTNET_CLI_HOME"] = home,
+        ["NUGET_PACKAGES"] = PackagesFolder,
+        ["TZ"] = "UTC",
+        ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1",
+        ["DOTNET_CLI_UI_LANGUAGE"] = "en",
+        ["DOTNET_NOLOGO"] = "1",
+        ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
+    };
+
+    /// <summary>
+    /// Where the learner's own settings would send the chapter's app, for the report: one entry per place that sets
+    /// <c>DATABASE_URL</c> (the environment, the user secrets of the chapter's <c>UserSecretsId</c>), with what it points
+    /// to in words that never include a password. Empty when neither sets it.
+    /// </summary>
+    /// <param name="chapter">The chapter, whose project file names its <c>UserSecretsId</c>.</param>
+    public static IReadOnlyList<LearnerSetting> DatabaseUrlSettings(Chapter chapter)
+    {
+        var settings = new List<LearnerSetting>();
+        if (DatabaseUrlInEnvironment is { } fromEnvironment)
+            settings.Add(new("your environment", Describe(fromEnvironment, chapter)));
+        if (SecretsFile(chapter) is { } file && File.Exists(file))
+        {
+            try
+            {
+                var secret = new ConfigurationBuilder().AddJsonFile(file, optional: true).Build()["DATABASE_URL"];
+                if (!string.IsNullOrWhiteSpace(secret))
+                    settings.Add(new("your user secrets", Describe(secret, chapter)));
+            }
+            catch (Exception error) when (error is FormatException or InvalidDataException or IOException)
+            {
+                settings.Add(new("your user secrets", $"a secrets file that cannot be read ({file})"));
+            }
+        }
+        return settings;
+    }
+
+    /// <summary>
+    /// The one line the report shows when the learner's settings set <c>DATABASE_URL</c>, or null when they do not.
+    /// </summary>
+    /// <param name="chapter">The chapter checked.</param>
+    public static string? IgnoredSettingsNote(Chapter chapter)
+    {
+        var settings = DatabaseUrlSettings(chapter);
+        return settings.Count == 0
+            ? null
+            : $"DATABASE_URL is set in {string.Join(" and in ", settings.Select(s => s.Source))}: ignored while checking "
+              + "(every check uses a database of its own).";
+    }
+
+    /// <summary>The user secrets file of the chapter's <c>UserSecretsId</c> under the learner's home, or null when the project names none.</summary>
+    static string? SecretsFile(Chapter chapter)
+    {
+        string project;
+        try
+        {
+            project = File.ReadAllText(chapter.ProjectFile);
+        }
+        catch (Exception error) when (error is FileNotFoundException or IOException)
+        {
+            return null;
+        }
+        if (UserSecretsId().Match(project) is not { Success: true } match)
+            return null;
+        var id = match.Groups["id"].Value.Trim();
+        return RealAppData is { Length: > 0 } appData
+            ? Path.Combine(appData, "Microsoft", "UserSecrets", id, "secrets.json")
+            : Path.Combine(RealHome, ".microsoft", "usersecrets", id, "secrets.json");
+    }
+
+    /// <summary>Says where a <c>DATABASE_URL</c> points without repeating a password: a SQLite file's path, or a server's engine, host and database.</summary>
+    static string Describe(string url, Chapter chapter)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0)
+            return "a value that is not a database URL";
+        var scheme = url[..schemeEnd].ToLowerInvariant();
+        if (scheme == "sqlite")
+        {
+            var path = url[(schemeEnd + 3)..];
+            return path.Length <= 1
+                ? "a SQLite URL with no file"
+                : $"the SQLite file {Path.GetFullPath(path[1..], chapter.Folder)}";
+        }
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Host.Length > 0
+            ? $"a {scheme} database on {uri.Host}{(uri.IsDefaultPort || uri.Port < 0 ? "" : ":" + uri.Port)}{uri.AbsolutePath}"
+            : $"a {scheme} database";
+    }
+
+    [GeneratedRegex(@"<UserSecretsId>(?<id>[^<]+)</UserSecretsId>")]
+    private static partial Regex UserSecretsId();
+}
+
+/// <summary>One place where the learner set <c>DATABASE_URL</c>.</summary>
+/// <param name="Source">Where it is set, as words: <c>your environment</c> or <c>your user secrets</c>.</param>
+/// <param name="Target">What it points to, without a password: <c>the SQLite file /home/ann/blog.db</c>.</param>
+public sealed record LearnerSetting(string Source, string Target);

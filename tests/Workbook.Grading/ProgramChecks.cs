@@ -1,0 +1,87 @@
+namespace Workbook.Grading;
+
+/// <summary>The checks that run a chapter's program and compare what it prints.</summary>
+static class ProgramChecks
+{
+    /// <summary>
+    /// <c>&lt;case&gt;.txt</c>: the program run with DATABASE_URL unset, set to an absolute and to a relative
+    /// SQLite URL, set to an engine the app does not support, and set to something that is not a URL.
+    /// </summary>
+    public static async Task<IReadOnlyList<Output>> Configuration(ChapterAssembly chapter)
+    {
+        using var temp = new TempFolder();
+        (string Name, string? Url)[] cases =
+        [
+            ("unset", null),
+            ("absolute", $"sqlite:///{temp["blog.db"]}"),
+            ("relative", "sqlite:///data/blog.db"),
+            ("unsupported-engine", "postgresql://blog:s3cret@localhost/blog"),
+            ("not-a-url", "Data Source=blog.db;Password=s3cret"),
+        ];
+        var outputs = new List<Output>();
+        foreach (var (name, url) in cases)
+        {
+            var run = await ChapterProgram.RunAsync(chapter, temp.Path, url);
+            var command = url is null ? "dotnet run" : $"DATABASE_URL='{url}' dotnet run";
+            outputs.Add(new($"{name}.txt", ScrubRun(chapter, temp, run.Transcript(command))));
+        }
+        return outputs;
+    }
+
+    /// <summary>
+    /// <c>transcript.txt</c>: the program run once against a new SQLite file. Chapters 02-04 print their
+    /// configuration, a user and the migrations.
+    /// </summary>
+    public static Task<IReadOnlyList<Output>> Run(ChapterAssembly chapter) => OnNewDatabaseAsync(chapter, []);
+
+    /// <summary>
+    /// Play Time, run once against a new SQLite file, split by the step that changes each part:
+    /// <c>migrate.txt</c>, the lines that say which migrations the database has had (and any error before Play Time
+    /// starts); <c>echo.txt</c>, the first step of Play Time with the SQL it sent; <c>transcript.txt</c>, the whole run.
+    /// </summary>
+    public static async Task<IReadOnlyList<Output>> Play(ChapterAssembly chapter)
+    {
+        var transcript = (await OnNewDatabaseAsync(chapter, []))[0].Text;
+        var lines = transcript.TrimEnd('\n').Split('\n');
+        var play = Array.FindIndex(lines, line => line.StartsWith("== "));
+        var migrate = lines.Where((line, i) => line.StartsWith("Applied migrations:") || line.StartsWith("Pending migrations:")
+            || (play < 0 ? line.StartsWith("[stderr]") || line.StartsWith("[exit code") : false));
+        var echo = play < 0 ? [] : lines.Skip(play).TakeWhile((line, i) => i == 0 || !line.StartsWith("== "));
+        return
+        [
+            new("migrate.txt", string.Concat(migrate.Select(line => line + "\n"))),
+            new("echo.txt", string.Concat(echo.Select(line => line + "\n")).TrimEnd('\n') + "\n"),
+            new("transcript.txt", transcript),
+        ];
+    }
+
+    /// <summary>
+    /// The statements of the piped shell session: saving a user, a statement that does not compile
+    /// (the shell must go on), then reading back what was saved.
+    /// </summary>
+    public const string ShellSession = """
+        var ann = new User { Username = "ann", Email = "ann@example.com" };
+        db.Users.Add(ann);
+        db.SaveChanges()
+        db.Users.Count(u => u.Nickname == "ann")
+        db.Comments.Add(new Comment { Body = "hello from the shell", Author = ann });
+        db.SaveChanges()
+        db.Users.OrderBy(u => u.Username).ToList()
+        db.CommentsOf(ann).Select(c => c.Body).ToList()
+        """;
+
+    /// <summary><c>transcript.txt</c>: <see cref="ShellSession"/> piped into <c>dotnet run -- shell</c> on a new SQLite file.</summary>
+    public static Task<IReadOnlyList<Output>> Shell(ChapterAssembly chapter) =>
+        OnNewDatabaseAsync(chapter, ["shell"], ShellSession + "\n");
+
+    static async Task<IReadOnlyList<Output>> OnNewDatabaseAsync(ChapterAssembly chapter, string[] arguments, string? standardInput = null)
+    {
+        using var temp = new TempFolder();
+        var run = await ChapterProgram.RunAsync(chapter, temp.Path, $"sqlite:///{temp["app.db"]}", arguments, standardInput);
+        var command = arguments.Length == 0 ? "dotnet run" : $"dotnet run -- {string.Join(' ', arguments)}";
+        return [new("transcript.txt", ScrubRun(chapter, temp, run.Transcript(command)))];
+    }
+
+    static string ScrubRun(ChapterAssembly chapter, TempFolder temp, string transcript) =>
+        Scrub.All(transcript, (chapter.Chapter.Folder, "{chapter}"), (temp.Path, "{temp}"));
+}

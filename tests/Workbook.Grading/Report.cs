@@ -1,0 +1,77 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Workbook.Grading;
+
+/// <summary>Writes check results for people (plain text) and for grading scripts (JSON).</summary>
+public static class Report
+{
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>One line per chapter: its folder name and <c>passed</c>, <c>failed</c>, <c>not started</c> or <c>error</c>.</summary>
+    /// <param name="results">The chapters' results, in order.</param>
+    public static string Summary(IEnumerable<ChapterResult> results)
+    {
+        var text = new StringBuilder();
+        foreach (var result in results)
+        {
+            var failing = result.Checks.Count(c => c.Status != Status.Pass);
+            var state = result switch
+            {
+                { NotStarted: true } => "not started",
+                { Status: Status.Pass } => "passed",
+                { Status: Status.Fail } => $"failed ({failing} of {result.Checks.Count} checks)",
+                _ => "error: " + result.Message.Split('\n')[0],
+            };
+            text.Append($"{result.Chapter,-26}{state}\n");
+        }
+        foreach (var note in results.SelectMany(r => r.Notes ?? []).Distinct())
+            text.Append(Indent("Note: " + note, ""));
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Everything about one chapter: a line per check (<c>PASS</c> or <c>FAIL</c>), and under each failure its
+    /// line diffs and hints.
+    /// </summary>
+    /// <param name="result">The chapter's result.</param>
+    public static string Details(ChapterResult result)
+    {
+        var text = new StringBuilder($"{result.Chapter}: {result.Title}\n");
+        foreach (var note in result.Notes ?? [])
+            text.Append(Indent("Note: " + note, "  "));
+        if (result.Status == Status.Error)
+            return text.Append(Indent("ERROR " + result.Message, "  ")).ToString();
+        foreach (var check in result.Checks)
+        {
+            text.Append($"  {(check.Status == Status.Pass ? "PASS" : "FAIL")}  {check.Name}\n");
+            if (check.Status == Status.Pass)
+                continue;
+            text.Append(Indent(check.Message, "        "));
+            foreach (var hint in check.Hints)
+                text.Append(Indent(hint.Step.Length > 0 ? $"Hint {hint.Step} ({hint.Title}): {hint.Text}" : $"Hint: {hint.Text}", "        "));
+        }
+        var failing = result.Checks.Count(c => c.Status != Status.Pass);
+        return text.Append(result.Status == Status.Pass
+            ? $"  All {result.Checks.Count} checks pass.\n"
+            : $"  {failing} of {result.Checks.Count} checks fail.\n").ToString();
+    }
+
+    /// <summary>
+    /// The results as JSON: <c>{ "chapters": [ { "chapter", "title", "status", "notStarted", "message", "notes",
+    /// "checks": [ { "name", "status", "message", "hints": [ { "step", "title", "text" } ] } ] } ] }</c>, where a
+    /// status is <c>pass</c>, <c>fail</c> or <c>error</c>.
+    /// </summary>
+    /// <param name="results">The chapters' results, in order.</param>
+    public static string ToJson(IEnumerable<ChapterResult> results) =>
+        JsonSerializer.Serialize(new { Chapters = results.ToList() }, Json) + "\n";
+
+    static string Indent(string text, string indent) =>
+        string.Concat(text.TrimEnd('\n').Split('\n').Select(line => (indent + line).TrimEnd() + "\n"));
+}

@@ -1,0 +1,47 @@
+namespace Workbook.Grading;
+
+/// <summary>How a check or a chapter came out.</summary>
+public enum Status
+{
+    /// <summary>Every output matched its expectation.</summary>
+    Pass,
+
+    /// <summary>Something the learner can fix differs from what was expected.</summary>
+    Fail,
+
+    /// <summary>The check could not run at all: the folder is not a chapter, or it does not compile.</summary>
+    Error,
+}
+
+/// <summary>One step's advice, shown with a failed check.</summary>
+/// <param name="Step">The step id, such as <c>3.1</c>; empty for advice that belongs to no step.</param>
+/// <param name="Title">The step's title.</param>
+/// <param name="Text">What to do.</param>
+public sealed record Hint(string Step, string Title, string Text);
+
+/// <summary>The result of one check of one chapter.</summary>
+/// <param name="Name">The check's name.</param>
+/// <param name="Status">Pass or fail.</param>
+/// <param name="Message">For a failure: each output that differs, with its line diff (at most 25 lines each); empty for a pass.</param>
+/// <param name="Hints">For a failure: the hints of the steps the failure points to.</param>
+public sealed record CheckResult(string Name, Status Status, string Message, IReadOnlyList<Hint> Hints);
+
+/// <summary>The result of checking one chapter folder.</summary>
+/// <param name="Chapter">The chapter's folder name.</param>
+/// <param name="Title">The chapter's title.</param>
+/// <param name="Status">Pass when every check passed, fail when one failed, error when none could run.</param>
+/// <param name="NotStarted">True when the chapter fails and still looks as the learner got it.</param>
+/// <param name="Message">For an error: what is wrong (such as the compiler's messages); otherwise empty.</param>
+/// <param name="Checks">One result per check, in the manifest's order; empty for an error.</param>
+/// <param name="Notes">
+/// What the learner should know about how the chapter was checked, one line each, such as a <c>DATABASE_URL</c> of
+/// theirs that was ignored.
+/// </param>
+public sealed record ChapterResult(
+    string Chapter, string Title, Status Status, bool NotStarted, string Message, IReadOnlyList<CheckResult> Checks,
+    IReadOnlyList<string>? Notes = null)
+{
+    /// <summary>A result for a chapter whose checks could not run.</summary>
+    public static ChapterResult Failed(Chapter chapter, Status status, string message, IReadOnlyList<string>? notes = null) =>
+        new(chapter.Name, chapter.Info.Title, status, false, message, [], notes ?? []);
+}

@@ -1,0 +1,62 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Workbook.Grading;
+
+/// <summary>Reads back what a SQLite file holds, as SQL a person can compare.</summary>
+public static class SqliteSchema
+{
+    /// <summary>
+    /// The connection string the checks use for a SQLite file: no pooling, so that the file is closed with its
+    /// connection and a temp folder can be deleted.
+    /// </summary>
+    /// <param name="sqliteFile">Path of the database file.</param>
+    /// <param name="readOnly">Open it read-only (it must exist) rather than read-write (it is created when missing).</param>
+    public static string ConnectionString(string sqliteFile, bool readOnly = false) => new SqliteConnectionStringBuilder
+    {
+        DataSource = sqliteFile,
+        Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+        Pooling = false,
+    }.ToString();
+
+    /// <summary>
+    /// The <c>CREATE</c> statements SQLite keeps in <c>sqlite_master</c> (tables, then their indexes, by name,
+    /// SQLite's own internal objects left out), followed by the ids in <c>__EFMigrationsHistory</c> if that table exists.
+    /// </summary>
+    /// <param name="sqliteFile">Path of an existing SQLite database file; it is opened read-only.</param>
+    /// <returns>The statements, each ending in ";\n", and a comment line per applied migration.</returns>
+    /// <exception cref="SqliteException">The file is missing or is not a SQLite database.</exception>
+    public static string Read(string sqliteFile)
+    {
+        using var connection = new SqliteConnection(ConnectionString(sqliteFile, readOnly: true));
+        connection.Open();
+
+        var text = new StringBuilder();
+        var hasHistory = false;
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                SELECT name, sql FROM sqlite_master
+                WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
+                ORDER BY tbl_name, type = 'index', name;
+                """;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                hasHistory |= reader.GetString(0) == "__EFMigrationsHistory";
+                text.Append(reader.GetString(1)).Append(";\n\n");
+            }
+        }
+
+        if (hasHistory)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """SELECT "MigrationId" FROM "__EFMigrationsHistory" ORDER BY "MigrationId";""";
+            using var reader = command.ExecuteReader();
+            text.Append("-- applied migrations\n");
+            while (reader.Read())
+                text.Append("-- ").Append(reader.GetString(0)).Append('\n');
+        }
+        return Scrub.Lines(text.ToString());
+    }
+}
