@@ -2,7 +2,10 @@ namespace Workbook.Grading;
 
 /// <summary>One named check a chapter can list in the manifest.</summary>
 /// <param name="Name">The name the manifest uses, such as <c>model</c>.</param>
-/// <param name="Run">Produces the outputs to compare with the chapter's snapshots of this check.</param>
+/// <param name="Run">
+/// Produces the outputs to compare with the snapshots of this check, from the chapter's built assembly and the
+/// chapter it is graded as (its own, or, for a starter, the chapter before it).
+/// </param>
 /// <param name="Graded">
 /// True for a check of what the chapter does, run on a learner's work and on the solutions alike (a chapter lists
 /// it under <c>checks</c>); false for a text snapshot of what <c>dotnet ef</c> wrote or prints, which only the
@@ -12,7 +15,7 @@ namespace Workbook.Grading;
 /// True when the check reads the chapter's own <c>app.db</c> rather than a database of its own; such a check
 /// can only pass after the learner ran <c>dotnet ef database update</c>.
 /// </param>
-public sealed record Check(string Name, Func<ChapterAssembly, Task<IReadOnlyList<Output>>> Run, bool Graded = true, bool ReadsChapterDatabase = false);
+public sealed record Check(string Name, Func<ChapterAssembly, ChapterInfo, Task<IReadOnlyList<Output>>> Run, bool Graded = true, bool ReadsChapterDatabase = false);
 
 /// <summary>The named checks, and how to run them.</summary>
 public static class Checks
@@ -20,22 +23,22 @@ public static class Checks
     /// <summary>Every check by the name the manifest uses; see the method behind each entry for what its outputs hold.</summary>
     public static readonly IReadOnlyDictionary<string, Check> Catalog = new Check[]
     {
-        new("configuration", ProgramChecks.Configuration),
-        new("design-time-factory", c => Task.FromResult(ModelChecks.DesignTimeFactory(c))),
-        new("run", ProgramChecks.Run),
-        new("model", c => Task.FromResult(ModelChecks.Model(c))),
-        new("user-behaviour", c => Task.FromResult(BehaviourProbes.Users(c))),
-        new("comment-behaviour", c => Task.FromResult(BehaviourProbes.Comments(c))),
-        new("migrations", c => Task.FromResult(MigrationChecks.Migrations(c))),
-        new("pending-model-changes", c => Task.FromResult(MigrationChecks.PendingModelChanges(c))),
-        new("keeps-rows", c => Task.FromResult(MigrationChecks.KeepsRows(c))),
-        new("app-db", c => Task.FromResult(MigrationChecks.ChapterDatabase(c)), ReadsChapterDatabase: true),
-        new("play", ProgramChecks.Play),
-        new("shell", ProgramChecks.Shell),
-        new("model-text", c => Task.FromResult(ModelChecks.ModelText(c)), Graded: false),
-        new("migration-code", c => Task.FromResult(MigrationChecks.Code(c)), Graded: false),
-        new("scripts", c => Task.FromResult(MigrationChecks.Scripts(c)), Graded: false),
-        new("sqlite-master", c => Task.FromResult(MigrationChecks.SqliteMaster(c)), Graded: false),
+        new("configuration", (c, _) => ProgramChecks.Configuration(c)),
+        new("design-time-factory", (c, _) => Task.FromResult(ModelChecks.DesignTimeFactory(c))),
+        new("run", (c, _) => ProgramChecks.Run(c)),
+        new("model", (c, _) => Task.FromResult(ModelChecks.Model(c))),
+        new("user-behaviour", (c, _) => Task.FromResult(BehaviourProbes.Users(c))),
+        new("comment-behaviour", (c, _) => Task.FromResult(BehaviourProbes.Comments(c))),
+        new("migrations", (c, info) => Task.FromResult(MigrationChecks.Migrations(c, info.Folder))),
+        new("pending-model-changes", (c, _) => Task.FromResult(MigrationChecks.PendingModelChanges(c))),
+        new("keeps-rows", (c, info) => Task.FromResult(MigrationChecks.KeepsRows(c, info.Folder))),
+        new("app-db", (c, _) => Task.FromResult(MigrationChecks.ChapterDatabase(c)), ReadsChapterDatabase: true),
+        new("play", (c, _) => ProgramChecks.Play(c)),
+        new("shell", (c, _) => ProgramChecks.Shell(c)),
+        new("model-text", (c, _) => Task.FromResult(ModelChecks.ModelText(c)), Graded: false),
+        new("migration-code", (c, _) => Task.FromResult(MigrationChecks.Code(c)), Graded: false),
+        new("scripts", (c, _) => Task.FromResult(MigrationChecks.Scripts(c)), Graded: false),
+        new("sqlite-master", (c, _) => Task.FromResult(MigrationChecks.SqliteMaster(c)), Graded: false),
     }.ToDictionary(check => check.Name);
 
     /// <summary>The check named <paramref name="name"/>.</summary>

@@ -55,7 +55,7 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
         IReadOnlyList<Output> outputs;
         try
         {
-            outputs = await check.Run(assembly);
+            outputs = await check.Run(assembly, info);
         }
         catch (Exception error)
         {
@@ -66,15 +66,13 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
         var expected = Expectations.Read(root, info.Folder, check.Name);
         var messages = new List<string>();
         var causes = new List<(string? Output, string? Key)>();
-        var blockers = new List<string>();
-        foreach (var output in outputs)
+        // Outputs a check could not make because something graded elsewhere is missing: one line per reason.
+        var blocked = outputs.Where(o => o.BlockedBy is not null).GroupBy(o => o.Text.TrimEnd()).ToList();
+        foreach (var reason in blocked)
+            messages.Add($"{string.Join(", ", reason.Select(o => o.Name))}: not checked. {reason.Key}");
+        var blockers = blocked.SelectMany(reason => reason.Select(o => o.BlockedBy!)).Distinct().ToList();
+        foreach (var output in outputs.Where(o => o.BlockedBy is null))
         {
-            if (output.BlockedBy is { } blocker)
-            {
-                messages.Add($"{output.Name}: not checked. {output.Text.TrimEnd()}");
-                blockers.Add(blocker);
-                continue;
-            }
             if (!expected.TryGetValue(output.Name, out var text))
             {
                 messages.Add($"{output.Name}: no expected output of this name exists.");
@@ -118,16 +116,19 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
     }
 
     /// <summary>
-    /// The hints of the steps that own the differences (each difference points to the steps whose reference matches
-    /// it most closely, see <see cref="ChapterInfo.StepsFor"/>), and of the steps that own what blocked an output,
-    /// in step order; advice to compare with the previous solution when no step owns them.
+    /// The hints of the steps that own the differences (see <see cref="ChapterInfo.StepsFor"/>) and of the steps that own
+    /// what blocked an output, each once, the step that owns a difference most closely first (then in step order); advice
+    /// to compare with the previous solution when no step owns them.
     /// </summary>
     IReadOnlyList<Hint> Hints(ChapterInfo info, string check, IEnumerable<(string? Output, string? Key)> causes, IEnumerable<string>? blockers = null)
     {
         var steps = causes.SelectMany(cause => info.StepsFor(check, cause.Output, cause.Key))
             .Concat((blockers ?? []).SelectMany(blocker => StepsOf(info, blocker)))
-            .DistinctBy(step => step.Id)
-            .OrderBy(step => step.Id, StringComparer.Ordinal)
+            .GroupBy(match => match.Step.Id)
+            .Select(group => (Step: group.First().Step, Closeness: group.Max(match => match.Closeness)))
+            .OrderByDescending(match => match.Closeness)
+            .ThenBy(match => match.Step.Id, StringComparer.Ordinal)
+            .Select(match => match.Step)
             .ToList();
         if (steps.Count > 0)
             return steps.Select(step => new Hint(step.Id, step.Title, step.Hint)).ToList();
@@ -137,7 +138,7 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
     }
 
     /// <summary>The steps a reference in the manifest's form (<c>check/output#key</c>) points to.</summary>
-    static IReadOnlyList<StepInfo> StepsOf(ChapterInfo info, string reference)
+    static IReadOnlyList<(StepInfo Step, int Closeness)> StepsOf(ChapterInfo info, string reference)
     {
         var hash = reference.IndexOf('#');
         var path = hash < 0 ? reference : reference[..hash];

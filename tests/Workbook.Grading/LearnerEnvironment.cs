@@ -92,8 +92,8 @@ public static partial class LearnerEnvironment
     /// <summary>
     /// The environment for a command that runs chapter code (the built program, <c>dotnet ef</c>): <paramref name="home"/>
     /// as its home (so no user secret of the machine is found), <c>DATABASE_URL</c> as given (removed when null),
-    /// the learner's NuGet package folder, UTC and the invariant culture, so that what it prints does not depend on
-    /// the machine.
+    /// the learner's NuGet package folder and .NET CLI home (where <c>dotnet tool restore</c> recorded the local tools,
+    /// such as <c>dotnet ef</c>), UTC and the invariant culture, so that what it prints does not depend on the machine.
     /// </summary>
     /// <param name="home">An existing folder to be the command's home, such as a temp folder.</param>
     /// <param name="databaseUrl">The <c>DATABASE_URL</c> to set, or null for none.</param>
@@ -102,7 +102,7 @@ public static partial class LearnerEnvironment
         ["DATABASE_URL"] = databaseUrl,
         ["HOME"] = home,
         ["APPDATA"] = null,
-        ["DOTNET_CLI_HOME"] = home,
+        ["DOTNET_CLI_HOME"] = Environment.GetEnvironmentVariable("DOTNET_CLI_HOME") ?? RealHome,
         ["NUGET_PACKAGES"] = PackagesFolder,
         ["TZ"] = "UTC",
         ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1",

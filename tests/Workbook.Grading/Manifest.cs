@@ -60,11 +60,11 @@ public sealed record ChapterInfo(
     IReadOnlyList<string> Scaffolding, IReadOnlyList<StepInfo> Steps)
 {
     /// <summary>
-    /// The steps a difference points to: those whose reference matches it most closely. A step names what it changes
-    /// as a check (<c>model</c>), one output of it (<c>configuration/unset.txt</c>), or the lines of a keyed output
-    /// whose key starts with a prefix (<c>model/schema.txt#User index</c>, which matches <c>User index (Email)</c>;
-    /// a prefix matches a key equal to it or followed by '.', ' ' or '('). A prefix beats an output, a longer
-    /// prefix a shorter one, an output a whole check.
+    /// The steps a difference points to, closest first: every step with a reference that matches it. A step names what
+    /// it changes as a check (<c>model</c>), one output of it (<c>configuration/unset.txt</c>), or the lines of a keyed
+    /// output whose key starts with a prefix (<c>model/schema.txt#User index</c>, which matches <c>User index (Email)</c>;
+    /// a prefix matches a key equal to it or followed by '.', ' ' or '('). A prefix is closer than an output, a longer
+    /// prefix closer than a shorter one, an output closer than a whole check; steps equally close come in step order.
     /// </summary>
     /// <param name="check">The check, such as <c>model</c>.</param>
     /// <param name="output">
@@ -72,17 +72,14 @@ public sealed record ChapterInfo(
     /// finish), which every step that names the check or one of its outputs owns.
     /// </param>
     /// <param name="key">The key of the line that differs in a keyed output, or null.</param>
-    public IReadOnlyList<StepInfo> StepsFor(string check, string? output = null, string? key = null)
-    {
-        var scored = Steps
-            .Select(step => (Step: step, Score: step.Checks.Select(reference => Score(reference, check, output, key)).DefaultIfEmpty(-1).Max()))
-            .Where(s => s.Score >= 0)
+    /// <returns>Each matching step once, with how close its closest reference is (higher is closer).</returns>
+    public IReadOnlyList<(StepInfo Step, int Closeness)> StepsFor(string check, string? output = null, string? key = null) =>
+        Steps
+            .Select(step => (Step: step, Closeness: step.Checks.Select(reference => Score(reference, check, output, key)).DefaultIfEmpty(-1).Max()))
+            .Where(s => s.Closeness >= 0)
+            .OrderByDescending(s => s.Closeness)
+            .ThenBy(s => s.Step.Id, StringComparer.Ordinal)
             .ToList();
-        if (scored.Count == 0)
-            return [];
-        var best = scored.Max(s => s.Score);
-        return scored.Where(s => s.Score == best).Select(s => s.Step).ToList();
-    }
 
     /// <summary>How closely <paramref name="reference"/> matches a difference: -1 not at all, higher is closer.</summary>
     static int Score(string reference, string check, string? output, string? key)

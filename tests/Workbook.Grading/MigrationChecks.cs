@@ -24,9 +24,11 @@ static class MigrationChecks
     /// all again gives the same schema. Names, timestamps and the number of the chapter's own migrations are the
     /// learner's: only what they do is compared.
     /// </summary>
-    public static IReadOnlyList<Output> Migrations(ChapterAssembly chapter)
+    /// <param name="chapter">The chapter's built assembly.</param>
+    /// <param name="gradedAs">The chapter whose starter's migrations count, such as <c>04-comment-relationship</c>.</param>
+    public static IReadOnlyList<Output> Migrations(ChapterAssembly chapter, string gradedAs)
     {
-        var starterCount = Workspace.StarterMigrationCount(chapter.Chapter.Name);
+        var starterCount = Workspace.StarterMigrationCount(gradedAs);
         using var temp = new TempFolder();
         using var db = chapter.CreateDbContext(temp["app.db"], ignorePendingModelChanges: true);
         var ids = db.GetService<IMigrationsAssembly>().Migrations.Keys.ToList();
@@ -117,9 +119,11 @@ static class MigrationChecks
     /// are inserted with plain SQL, the chapter's own migrations are applied, and the users are read back. Both
     /// listings are printed so that a lost or changed row shows in the diff.
     /// </summary>
-    public static IReadOnlyList<Output> KeepsRows(ChapterAssembly chapter)
+    /// <param name="chapter">The chapter's built assembly.</param>
+    /// <param name="gradedAs">The chapter whose starter's migrations count.</param>
+    public static IReadOnlyList<Output> KeepsRows(ChapterAssembly chapter, string gradedAs)
     {
-        var starterCount = Workspace.StarterMigrationCount(chapter.Chapter.Name);
+        var starterCount = Workspace.StarterMigrationCount(gradedAs);
         using var temp = new TempFolder();
         using var db = chapter.CreateDbContext(temp["app.db"], ignorePendingModelChanges: true);
         var ids = db.GetService<IMigrationsAssembly>().Migrations.Keys.ToList();

@@ -51,7 +51,7 @@ public sealed class ChapterRun<TChapter> where TChapter : ISolutionChapter
     public ChapterRun() =>
         Outputs = ChapterTests<TChapter>.CheckNames.ToDictionary(
             name => name,
-            name => Task.Run(() => Grading.Checks.Named(name).Run(Solutions.Load(TChapter.Folder))));
+            name => Task.Run(() => Grading.Checks.Named(name).Run(Solutions.Load(TChapter.Folder), Solutions.Manifest[TChapter.Folder])));
 
     /// <summary>Each check's outputs by check name, as they come; awaiting one rethrows what its check threw.</summary>
     public IReadOnlyDictionary<string, Task<IReadOnlyList<Output>>> Outputs { get; }

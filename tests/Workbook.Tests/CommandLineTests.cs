@@ -106,7 +106,7 @@ public sealed class CommandLineTests
         public async Task CheckChapterDatabaseAsync()
         {
             var chapter = new Chapter(Solutions.Manifest[Name], Copy.ChapterFolder);
-            var outputs = await Grading.Checks.Named("app-db").Run(ChapterAssembly.Load(chapter, Solutions.Configuration));
+            var outputs = await Grading.Checks.Named("app-db").Run(ChapterAssembly.Load(chapter, Solutions.Configuration), chapter.Info);
             SnapshotAssert.Matches(Name, "app-db", outputs);
         }
 
