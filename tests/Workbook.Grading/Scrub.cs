@@ -42,14 +42,15 @@ public static partial class Scrub
     }
 
     /// <summary>
-    /// Replaces every migration id or scrubbed id with its name (<c>20261123090153_UsersTable</c> and
-    /// <c>{id}_UsersTable</c> become <c>{migration}</c>), for comparing what a learner's chapter printed with what the
-    /// solution printed: a migration's name and time are the learner's to choose.
+    /// Replaces every list of migration ids or scrubbed ids with one placeholder (<c>20261123090153_UsersTable</c> and
+    /// <c>{id}_UsersTable, {id}_CommentsTable</c> both become <c>{migrations}</c>), for comparing what a learner's chapter
+    /// printed with what the solution printed: a migration's name and time, and how many migrations a change takes,
+    /// are the learner's to choose (what the migrations do is graded by the <c>migrations</c> check).
     /// </summary>
-    public static string MigrationNames(string text) => MigrationName().Replace(text, "{migration}");
+    public static string MigrationNames(string text) => MigrationList().Replace(text, "{migrations}");
 
-    [GeneratedRegex(@"(\b\d{14}|\{id\})_\w+")]
-    private static partial Regex MigrationName();
+    [GeneratedRegex(@"(\b\d{14}|\{id\})_\w+(, (\b\d{14}|\{id\})_\w+)*")]
+    private static partial Regex MigrationList();
 
     [GeneratedRegex(@"\b\d{14}_")]
     private static partial Regex MigrationId();

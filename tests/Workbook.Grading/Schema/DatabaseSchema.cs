@@ -18,7 +18,11 @@ public static class DatabaseSchema
     static readonly Lazy<IDatabaseModelFactory> Sqlite = new(() =>
     {
         var services = new ServiceCollection().AddEntityFrameworkDesignTimeServices();
+        // The provider's design-time services are what `dotnet ef dbcontext scaffold` uses; EF Core marks the type
+        // internal (EF1001), but it is the documented way to get a provider's IDatabaseModelFactory outside the tool.
+#pragma warning disable EF1001
         new SqliteDesignTimeServices().ConfigureDesignTimeServices(services);
+#pragma warning restore EF1001
         return services.BuildServiceProvider().GetRequiredService<IDatabaseModelFactory>();
     });
 

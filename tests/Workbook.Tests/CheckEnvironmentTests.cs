@@ -1,0 +1,103 @@
+using Workbook.Grading;
+
+namespace Workbook.Tests;
+
+/// <summary>
+/// The check's verdict depends on the chapter alone: not on the learner's <c>DATABASE_URL</c> or user secrets (which it
+/// ignores, and says so), not on where the chapter folder lies, not on a build older than the files, and not on the UI
+/// language (whose compiler messages the learner does get).
+/// </summary>
+[Trait("Category", "CommandLine")]
+public sealed class CheckEnvironmentTests
+{
+    /// <summary>
+    /// Chapter 03 solved and migrated: with <c>DATABASE_URL</c> set to a PostgreSQL URL in the environment, then with a
+    /// SQLite URL in the user secrets of a home of its own, the chapter passes and the report says the setting was
+    /// ignored (never repeating the password); without <c>app.db</c>, the <c>app-db</c> check says where the secret points.
+    /// </summary>
+    [Fact]
+    public async Task The_learners_DATABASE_URL_and_user_secrets_are_ignored_and_reported()
+    {
+        using var learner = new LearnerCopy("solutions", "03-first-migration");
+        await learner.DotnetAsync("build", "--nologo", "-v", "q");
+        await learner.DotnetAsync("ef", "database", "update", "--no-build");
+
+        var withUrl = await learner.CheckAsync(new Dictionary<string, string?> { ["DATABASE_URL"] = "postgresql://blog:s3cret@localhost/blog" });
+        Assert.True(withUrl.Status == "pass", withUrl.ToString());
+        Assert.Equal(["DATABASE_URL is set in your environment: ignored while checking (every check uses a database of its own)."], withUrl.Notes);
+        Assert.DoesNotContain("s3cret", withUrl.ToString());
+
+        var home = Path.Combine(learner.Root, "home");
+        var secrets = Path.Combine(home, ".microsoft", "usersecrets", "efcore-workbook-blog");
+        Directory.CreateDirectory(secrets);
+        File.WriteAllText(Path.Combine(secrets, "secrets.json"), """{ "DATABASE_URL": "sqlite:///data/from-secrets.db" }""");
+        var withSecret = await learner.CheckAsync(new Dictionary<string, string?> { ["HOME"] = home });
+        Assert.True(withSecret.Status == "pass", withSecret.ToString());
+        Assert.Equal(["DATABASE_URL is set in your user secrets: ignored while checking (every check uses a database of its own)."], withSecret.Notes);
+
+        File.Delete(learner["app.db"]);
+        var noDatabase = await learner.CheckAsync(new Dictionary<string, string?> { ["HOME"] = home });
+        Assert.Equal(["app-db"], noDatabase.Failing);
+        Assert.Contains($"Your DATABASE_URL in your user secrets points to the SQLite file {Path.Combine(learner.Folder, "data", "from-secrets.db")}",
+            noDatabase.Message("app-db"));
+    }
+
+    /// <summary>
+    /// A chapter folder copied on its own to a folder with no workbook above it, and a bare <c>chapters/</c> folder, are
+    /// checked with the workbook's build settings and pass.
+    /// </summary>
+    [Fact]
+    public async Task A_chapter_folder_outside_a_clone_is_checked_with_the_workbooks_build_settings()
+    {
+        using var learner = new LearnerCopy("solutions", "02-user-model");
+        using var elsewhere = new TempFolder();
+        var lone = Path.Combine(elsewhere.Path, "chapters", "02-user-model");
+        Directory.CreateDirectory(Path.GetDirectoryName(lone)!);
+        Directory.Move(learner.Folder, lone);
+
+        var single = await learner.CheckAsync(path: lone);
+        Assert.True(single.Status == "pass", single.ToString());
+        var bare = await learner.CheckAsync(path: Path.Combine(elsewhere.Path, "chapters"), chapter: "02");
+        Assert.True(bare.Status == "pass", bare.ToString());
+    }
+
+    /// <summary>
+    /// After a check has built chapter 03, the learner deletes the first migration's <c>.Designer.cs</c> (its
+    /// <c>[Migration]</c> attribute): the next check rebuilds and fails, instead of grading the old build.
+    /// </summary>
+    [Fact]
+    public async Task A_file_deleted_after_a_build_is_never_graded_from_the_old_build()
+    {
+        using var learner = new LearnerCopy("solutions", "03-first-migration");
+        var before = await learner.CheckAsync();
+        Assert.Equal(["app-db"], before.Failing); // no app.db in a fresh copy
+
+        File.Delete(learner.Find("_UsersTable.Designer.cs"));
+        var after = await learner.CheckAsync();
+
+        Assert.Contains("migrations", after.Failing);
+        Assert.Contains("No migrations yet", after.Message("migrations"));
+    }
+
+    /// <summary>
+    /// Under a Turkish UI language and culture and a far time zone, a learner's compile error comes in Turkish, as their
+    /// SDK prints it, and a solved chapter still passes.
+    /// </summary>
+    [Fact]
+    public async Task A_learner_on_a_Turkish_machine_gets_Turkish_compiler_messages_and_the_same_verdicts()
+    {
+        var turkish = new Dictionary<string, string?>
+        {
+            ["LANG"] = "tr_TR.UTF-8", ["LC_ALL"] = "tr_TR.UTF-8", ["TZ"] = "Pacific/Chatham",
+            ["DOTNET_CLI_UI_LANGUAGE"] = null, ["WORKBOOK_UI_LANGUAGE"] = null,
+        };
+        using var learner = new LearnerCopy("solutions", "02-user-model");
+        var solved = await learner.CheckAsync(turkish);
+        Assert.True(solved.Status == "pass", solved.ToString());
+
+        File.AppendAllText(learner["Models/User.cs"], "\npublic class Broken { int }\n");
+        var broken = await learner.CheckAsync(turkish);
+        Assert.Equal("error", broken.Status);
+        Assert.Contains("error CS1519: Üye bildiriminde geçersiz belirteç", broken.Chapter.GetProperty("message").GetString());
+    }
+}

@@ -1,0 +1,112 @@
+using Workbook.Grading;
+
+namespace Workbook.Tests;
+
+/// <summary>
+/// The check grades what a learner's chapter does, not its text: correct work written differently passes, and each
+/// mistake fails with the hint of the step where it was made first. Each test makes a learner's chapter with the real
+/// <c>dotnet ef</c> and runs the check command on it as a learner does.
+/// </summary>
+[Trait("Category", "CommandLine")]
+public sealed class GradingTests
+{
+    /// <summary>
+    /// The starter of chapter 03 with step 3.3 written, its first migration named <c>InitialCreate</c> by the real
+    /// <c>dotnet ef migrations add</c>, and a comment added to it: the same schema, so every check passes.
+    /// </summary>
+    [Fact]
+    public async Task A_migration_with_another_name_and_a_comment_passes()
+    {
+        using var learner = new LearnerCopy("chapters", "03-first-migration");
+        learner.Solve("Program.cs");
+        await learner.DotnetAsync("build", "--nologo", "-v", "q");
+        await learner.DotnetAsync("ef", "migrations", "add", "InitialCreate", "--no-build");
+        await learner.DotnetAsync("ef", "database", "update");
+        var migration = learner.Find("_InitialCreate.cs");
+        File.WriteAllText(migration, "// The users table, as chapter 02's model describes it.\n" + File.ReadAllText(migration));
+
+        var check = await learner.CheckAsync();
+
+        Assert.True(check.Status == "pass", check.ToString());
+    }
+
+    /// <summary>
+    /// Chapter 04: the learner forgot the <c>Timestamp</c> index, generated and applied <c>CommentsTable</c> without it,
+    /// and the check says so with step 4.1's hint first; then the learner adds the index in a second migration (the
+    /// right fix once a database has had the first), and the chapter passes.
+    /// </summary>
+    [Fact]
+    public async Task A_forgotten_index_points_to_its_step_and_a_second_migration_that_adds_it_passes()
+    {
+        using var learner = new LearnerCopy("chapters", "04-comment-relationship");
+        foreach (var file in new[] { "BlogContext.cs", "Models/Comment.cs", "Models/User.cs", "Program.cs" })
+            learner.Solve(file);
+        learner.Edit("Models/Comment.cs", "[Index(nameof(Timestamp))]\n", "");
+        await learner.DotnetAsync("build", "--nologo", "-v", "q");
+        await learner.DotnetAsync("ef", "migrations", "add", "CommentsTable", "--no-build");
+        await learner.DotnetAsync("ef", "database", "update");
+
+        var forgotten = await learner.CheckAsync();
+        Assert.Equal(["model", "migrations", "app-db"], forgotten.Failing);
+        Assert.Equal("4.1", forgotten.Hints("model")[0]);
+        Assert.Contains("- Comment index (Timestamp): not unique", forgotten.Message("model"));
+
+        learner.Solve("Models/Comment.cs");
+        await learner.DotnetAsync("build", "--nologo", "-v", "q");
+        await learner.DotnetAsync("ef", "migrations", "add", "TimestampIndex", "--no-build");
+        await learner.DotnetAsync("ef", "database", "update");
+        var fixedLater = await learner.CheckAsync();
+        Assert.True(fixedLater.Status == "pass", fixedLater.ToString());
+    }
+
+    /// <summary>
+    /// Chapter 04's solution with <c>Comment.Timestamp</c>'s initializer removed, then with a time read once for all
+    /// comments: the schema is the same, so only the behaviour probe fails, with step 4.1's hint.
+    /// </summary>
+    [Fact]
+    public async Task A_missing_or_fixed_timestamp_default_fails_with_the_hint_of_step_4_1()
+    {
+        using var learner = new LearnerCopy("solutions", "04-comment-relationship");
+        learner.Edit("Models/Comment.cs", "public DateTime Timestamp { get; set; } = DateTime.UtcNow;", "public DateTime Timestamp { get; set; }");
+        var missing = await learner.CheckAsync();
+
+        learner.Edit("Models/Comment.cs", "public DateTime Timestamp { get; set; }",
+            "public DateTime Timestamp { get; set; } = StartedAt;\n\n    static readonly DateTime StartedAt = DateTime.UtcNow;");
+        var fixedOnce = await learner.CheckAsync();
+
+        foreach (var check in new[] { missing, fixedOnce })
+        {
+            Assert.Equal(["comment-behaviour", "app-db"], check.Failing); // app-db: the copy has no app.db
+            Assert.Equal(["4.1"], check.Hints("comment-behaviour"));
+        }
+        Assert.Contains("the default of DateTime", missing.Message("comment-behaviour"));
+        Assert.Contains("not a later time", fixedOnce.Message("comment-behaviour"));
+    }
+
+    /// <summary>Chapter 02's solution with <c>Email</c>'s maximum length typed wrong: the model fails, with step 2.1's hint only.</summary>
+    [Fact]
+    public async Task A_wrong_length_points_to_step_2_1_only()
+    {
+        using var learner = new LearnerCopy("solutions", "02-user-model");
+        learner.Edit("Models/User.cs", "[MaxLength(120)]", "[MaxLength(121)]");
+
+        var check = await learner.CheckAsync();
+
+        Assert.Equal(["model"], check.Failing);
+        Assert.Equal(["2.1"], check.Hints("model"));
+    }
+
+    /// <summary>Chapter 05's solution counting susan's comments in memory instead of with <c>Count()</c>: Play Time fails, with step 5.3's hint only.</summary>
+    [Fact]
+    public async Task A_missing_Count_points_to_step_5_3_only()
+    {
+        using var learner = new LearnerCopy("solutions", "05-shell-play");
+        learner.Edit("Play.cs", "db.CommentsOf(susan).Count()", "db.CommentsOf(susan).ToList().Count");
+
+        var check = await learner.CheckAsync();
+
+        Assert.Equal(["play"], check.Failing);
+        Assert.Equal(["5.3"], check.Hints("play"));
+        Assert.Contains("SELECT COUNT(*)", check.Message("play"));
+    }
+}
