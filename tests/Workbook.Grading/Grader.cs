@@ -60,7 +60,8 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
         catch (Exception error)
         {
             var cause = error is ChapterCodeException ? error.Message : $"{error.GetType().Name}: {error.Message}";
-            return new CheckResult(check.Name, Status.Fail, $"The check could not finish: {cause}", Hints(info, check.Name, [(null, null)]));
+            var pitfalls = Pitfalls.Recognise(check.Name, [new Output("error", cause)], ["error"]).Select(line => $"Pitfall: {line}\n");
+            return new CheckResult(check.Name, Status.Fail, $"{string.Concat(pitfalls)}The check could not finish: {cause}", Hints(info, check.Name, [(null, null)]));
         }
 
         var expected = Expectations.Read(root, info.Folder, check.Name);
@@ -103,6 +104,8 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
         }
         if (messages.Count == 0)
             return new CheckResult(check.Name, Status.Pass, "", []);
+        var differing = causes.Where(c => c.Output is not null).Select(c => c.Output!).ToHashSet();
+        messages.InsertRange(0, Pitfalls.Recognise(check.Name, outputs, differing).Select(line => "Pitfall: " + line));
         var hints = Hints(info, check.Name, causes, blockers);
         return new CheckResult(check.Name, Status.Fail, string.Join("\n\n", messages), hints);
     }

@@ -80,6 +80,23 @@ public sealed class CheckEnvironmentTests
     }
 
     /// <summary>
+    /// Chapter 03 with its model snapshot deleted: <c>pending-model-changes</c> says the snapshot is missing, rather
+    /// than telling the learner to add a migration.
+    /// </summary>
+    [Fact]
+    public async Task A_deleted_model_snapshot_is_named_as_missing()
+    {
+        using var learner = new LearnerCopy("solutions", "03-first-migration");
+        File.Delete(learner["Migrations/BlogContextModelSnapshot.cs"]);
+
+        var check = await learner.CheckAsync();
+
+        Assert.Equal(["pending-model-changes", "app-db"], check.Failing);
+        Assert.Contains("+ The model snapshot is missing", check.Message("pending-model-changes"));
+        Assert.Equal(["3.1"], check.Hints("pending-model-changes"));
+    }
+
+    /// <summary>
     /// Under a Turkish UI language and culture and a far time zone, a learner's compile error comes in Turkish, as their
     /// SDK prints it, and a solved chapter still passes.
     /// </summary>

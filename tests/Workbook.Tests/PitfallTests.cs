@@ -1,0 +1,101 @@
+namespace Workbook.Tests;
+
+/// <summary>
+/// The commonest ways learners trip over EF Core migrations, each made on purpose with the real tools: the check names
+/// the pitfall and its fix in one line before the diff (see <c>Pitfalls.cs</c> of the grading library).
+/// </summary>
+[Trait("Category", "CommandLine")]
+public sealed class PitfallTests
+{
+    /// <summary>
+    /// The app opened another SQLite file than <c>dotnet ef</c>: the chapter's migrated <c>app.db</c> sits in the folder a
+    /// program ran in (the workbook root) instead of the chapter folder.
+    /// </summary>
+    [Fact]
+    public async Task Two_programs_that_opened_different_files()
+    {
+        using var learner = new LearnerCopy("solutions", "03-first-migration");
+        await learner.DotnetAsync("build", "--nologo", "-v", "q");
+        await learner.DotnetAsync("ef", "database", "update", "--no-build");
+        File.Move(learner["app.db"], Path.Combine(learner.Root, "app.db"));
+
+        var check = await learner.CheckAsync();
+
+        Assert.Equal(["app-db"], check.Failing);
+        Assert.StartsWith("Pitfall: The app and dotnet ef opened different SQLite files", check.Message("app-db"));
+    }
+
+    /// <summary>Without its design-time factory, <c>dotnet ef</c> cannot make the DbContext, and neither can the check.</summary>
+    [Fact]
+    public async Task No_design_time_factory()
+    {
+        using var learner = new LearnerCopy("solutions", "03-first-migration");
+        File.Delete(learner["BlogContextFactory.cs"]);
+        var ef = await Workbook.Grading.DotnetCommand.RunAsync(learner.Folder, ["ef", "migrations", "list"],
+            Workbook.Grading.LearnerEnvironment.ForChapterCode(Workbook.Grading.LearnerEnvironment.IsolatedHome));
+        Assert.Contains("Unable to create a 'DbContext' of type", ef.StandardOutput + ef.StandardError);
+
+        var check = await learner.CheckAsync();
+
+        Assert.Contains("migrations", check.Failing);
+        Assert.StartsWith("Pitfall: dotnet ef cannot make the DbContext", check.Message("migrations"));
+    }
+
+    /// <summary>A property added without a migration: <c>Migrate()</c> at start refuses with <c>PendingModelChangesWarning</c>.</summary>
+    [Fact]
+    public async Task A_model_change_without_a_migration()
+    {
+        using var learner = new LearnerCopy("solutions", "05-shell-play");
+        learner.Edit("Models/User.cs", "    public override string ToString()", "    public string? Nickname { get; set; }\n\n    public override string ToString()");
+
+        var check = await learner.CheckAsync();
+
+        Assert.Contains("play", check.Failing);
+        Assert.StartsWith("Pitfall: Migrate() and `dotnet ef database update` refuse a model", check.Message("play"));
+    }
+
+    /// <summary>
+    /// The app made <c>app.db</c> with <c>EnsureCreated()</c>: it has the tables but no migration history, and the next
+    /// <c>dotnet ef database update</c> fails on a table that already exists.
+    /// </summary>
+    [Fact]
+    public async Task A_database_made_by_EnsureCreated()
+    {
+        using var learner = new LearnerCopy("solutions", "03-first-migration");
+        learner.Edit("Program.cs", "Console.WriteLine($\"Applied migrations:", "db.Database.EnsureCreated();\nConsole.WriteLine($\"Applied migrations:");
+        await learner.DotnetAsync("run");
+        var update = await Workbook.Grading.DotnetCommand.RunAsync(learner.Folder, ["ef", "database", "update"],
+            Workbook.Grading.LearnerEnvironment.ForChapterCode(Workbook.Grading.LearnerEnvironment.IsolatedHome));
+        Assert.Contains("table \"Users\" already exists", update.StandardOutput + update.StandardError);
+
+        var check = await learner.CheckAsync();
+
+        Assert.Contains("app-db", check.Failing);
+        Assert.StartsWith("Pitfall: app.db was made by EnsureCreated()", check.Message("app-db"));
+    }
+
+    /// <summary>
+    /// The learner applied <c>CommentsTable</c> without the <c>Timestamp</c> index, then edited the applied migration
+    /// to add it: the migrations are right now, but the database that had the old one is not.
+    /// </summary>
+    [Fact]
+    public async Task A_migration_edited_after_it_was_applied()
+    {
+        using var learner = new LearnerCopy("solutions", "04-comment-relationship");
+        var migration = learner.Find("_CommentsTable.cs");
+        var original = File.ReadAllText(migration);
+        var index = original.IndexOf("            migrationBuilder.CreateIndex(\n                name: \"IX_Comments_Timestamp\"", StringComparison.Ordinal);
+        Assert.True(index > 0, "the migration creates IX_Comments_Timestamp");
+        var end = original.IndexOf(");\n", index, StringComparison.Ordinal) + 3;
+        File.WriteAllText(migration, original[..index] + original[end..].TrimStart('\n'));
+        await learner.DotnetAsync("build", "--nologo", "-v", "q");
+        await learner.DotnetAsync("ef", "database", "update", "--no-build");
+        File.WriteAllText(migration, original);
+
+        var check = await learner.CheckAsync();
+
+        Assert.Equal(["app-db"], check.Failing);
+        Assert.StartsWith("Pitfall: A migration was edited after a database had applied it", check.Message("app-db"));
+        Assert.Contains("- Comments index (Timestamp): not unique", check.Message("app-db"));
+    }
+}
