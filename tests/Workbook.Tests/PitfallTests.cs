@@ -31,6 +31,7 @@ public sealed class PitfallTests
     {
         using var learner = new LearnerCopy("solutions", "03-first-migration");
         File.Delete(learner["BlogContextFactory.cs"]);
+        await learner.DotnetAsync("build", "--nologo", "-v", "q");
         var ef = await Workbook.Grading.DotnetCommand.RunAsync(learner.Folder, ["ef", "migrations", "list"],
             Workbook.Grading.LearnerEnvironment.ForChapterCode(Workbook.Grading.LearnerEnvironment.IsolatedHome));
         Assert.Contains("Unable to create a 'DbContext' of type", ef.StandardOutput + ef.StandardError);
