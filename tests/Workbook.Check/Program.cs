@@ -17,10 +17,26 @@ var jsonOption = new Option<string?>("--json")
 {
     Description = "Also write the results to this file as JSON, for grading scripts.",
 };
+var formatOption = new Option<string>("--format")
+{
+    Description = "text: the report for people (the default); exercism: Exercism's test-runner results.json (version 3) on standard output.",
+    DefaultValueFactory = _ => "text",
+};
+formatOption.AcceptOnlyFromAmong("text", "exercism");
+var watchOption = new Option<bool>("--watch")
+{
+    Description = "Check again every time you save a file of the chapter, until Ctrl+C.",
+};
+var noCacheOption = new Option<bool>("--no-cache")
+{
+    Description = "Grade afresh even when nothing the result depends on has changed since the last check.",
+};
 var command = new RootCommand("Checks a learner's chapters against the expectations the solutions meet.")
 {
-    chapterArgument, pathOption, jsonOption,
+    chapterArgument, pathOption, jsonOption, formatOption, watchOption, noCacheOption,
 };
-command.SetAction((parse, _) => CheckCommand.RunAsync(
-    parse.GetValue(chapterArgument), parse.GetValue(pathOption), parse.GetValue(jsonOption), Console.Out));
+command.SetAction((parse, cancel) => CheckCommand.RunAsync(
+    new CheckOptions(parse.GetValue(chapterArgument), parse.GetValue(pathOption), parse.GetValue(jsonOption),
+        parse.GetValue(formatOption)!, parse.GetValue(watchOption), parse.GetValue(noCacheOption)),
+    new CheckConsole(), cancel));
 return await command.Parse(args).InvokeAsync();

@@ -13,7 +13,11 @@ namespace Workbook.Grading;
 /// <param name="root">The repository root, whose manifest and snapshots are the expectations.</param>
 /// <param name="manifest">The manifest read from <paramref name="root"/>.</param>
 /// <param name="configuration">The MSBuild configuration to build and load chapters in.</param>
-public sealed class Grader(string root, Manifest manifest, string configuration = "Debug")
+/// <param name="useCache">
+/// Take the result of a chapter whose inputs have not changed since it was last graded from <see cref="ResultCache"/>,
+/// and store new results there.
+/// </param>
+public sealed class Grader(string root, Manifest manifest, string configuration = "Debug", bool useCache = false)
 {
     /// <summary>Grades one chapter folder.</summary>
     /// <param name="chapter">The chapter to grade; its folder may be anything, even missing.</param>
@@ -28,7 +32,20 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
         var info = expectationsOf ?? chapter.Info;
         if (!Directory.Exists(chapter.Folder))
             return ChapterResult.Failed(chapter, Status.Error, $"There is no folder {chapter.Folder}.");
-        var notes = LearnerEnvironment.IgnoredSettingsNote(chapter) is { } note ? new[] { note } : [];
+        if (!useCache)
+            return await GradeUncachedAsync(chapter, info, skipChapterDatabase);
+
+        var key = ResultCache.Key(chapter, info, root, configuration, skipChapterDatabase);
+        if (ResultCache.Find(chapter, key) is { } known)
+            return known;
+        var result = await GradeUncachedAsync(chapter, info, skipChapterDatabase);
+        if (result.Status != Status.Error)
+            ResultCache.Store(chapter, key, result);
+        return result;
+    }
+
+    async Task<ChapterResult> GradeUncachedAsync(Chapter chapter, ChapterInfo info, bool skipChapterDatabase)
+    {        var notes = LearnerEnvironment.IgnoredSettingsNote(chapter) is { } note ? new[] { note } : [];
 
         ChapterAssembly assembly;
         try

@@ -51,11 +51,8 @@ public static class Report
         foreach (var check in result.Checks)
         {
             text.Append($"  {(check.Status == Status.Pass ? "PASS" : "FAIL")}  {check.Name}\n");
-            if (check.Status == Status.Pass)
-                continue;
-            text.Append(Indent(check.Message, "        "));
-            foreach (var hint in check.Hints)
-                text.Append(Indent(hint.Step.Length > 0 ? $"Hint {hint.Step} ({hint.Title}): {hint.Text}" : $"Hint: {hint.Text}", "        "));
+            if (check.Status != Status.Pass)
+                text.Append(Indent(CheckText(check), "        "));
         }
         var failing = result.Checks.Count(c => c.Status != Status.Pass);
         return text.Append(result.Status == Status.Pass
@@ -71,6 +68,12 @@ public static class Report
     /// <param name="results">The chapters' results, in order.</param>
     public static string ToJson(IEnumerable<ChapterResult> results) =>
         JsonSerializer.Serialize(new { Chapters = results.ToList() }, Json) + "\n";
+
+    /// <summary>A failed check's message (its diffs) followed by its hints, one per line, as the report shows them.</summary>
+    /// <param name="check">A check's result.</param>
+    public static string CheckText(CheckResult check) =>
+        check.Message.TrimEnd('\n') + "\n" + string.Concat(check.Hints.Select(hint =>
+            (hint.Step.Length > 0 ? $"Hint {hint.Step} ({hint.Title}): {hint.Text}" : $"Hint: {hint.Text}") + "\n"));
 
     static string Indent(string text, string indent) =>
         string.Concat(text.TrimEnd('\n').Split('\n').Select(line => (indent + line).TrimEnd() + "\n"));

@@ -1,0 +1,138 @@
+using System.Text;
+using System.Text.Json;
+using CliWrap;
+using Workbook.Grading;
+
+namespace Workbook.Tests;
+
+/// <summary>
+/// The check command's modes for fast feedback and for graders: results kept by the chapter's inputs, watch mode,
+/// and Exercism's results.json.
+/// </summary>
+[Trait("Category", "CommandLine")]
+public sealed class CheckModesTests
+{
+    /// <summary>
+    /// The cache key of a chapter's result stays the same while nothing it depends on changes, and changes when a
+    /// file's content changes (even with its old time written), when a file is added, when a snapshot the chapter is
+    /// graded against changes, and when its <c>app.db</c> changes.
+    /// </summary>
+    [Fact]
+    public void A_result_is_kept_until_an_input_changes()
+    {
+        using var learner = new LearnerCopy("solutions", "03-first-migration");
+        var chapter = new Chapter(Solutions.Manifest["03-first-migration"], learner.Folder);
+        using var root = new TempFolder(); // a workbook root of its own, whose snapshots the test may change
+        foreach (var file in new[] { "workbook.json", "Directory.Build.props", "Directory.Packages.props" })
+            File.Copy(Path.Combine(Solutions.Root, file), root[file]);
+        var snapshots = Expectations.Folder(root.Path);
+        Directory.CreateDirectory(snapshots);
+        foreach (var file in Directory.GetFiles(Expectations.Folder(Solutions.Root), "03-first-migration.*.snap"))
+            File.Copy(file, Path.Combine(snapshots, Path.GetFileName(file)));
+        string Key() => ResultCache.Key(chapter, chapter.Info, root.Path, "Debug", skipChapterDatabase: false);
+
+        var first = Key();
+        Assert.Equal(first, Key());
+
+        var program = learner["Program.cs"];
+        var written = File.GetLastWriteTimeUtc(program);
+        File.WriteAllText(program, File.ReadAllText(program).Replace("Console.WriteLine(susan);", "Console.WriteLine(susan); // the same length"));
+        File.SetLastWriteTimeUtc(program, written);
+        var edited = Key();
+        Assert.NotEqual(first, edited);
+
+        File.WriteAllText(learner["Notes.cs"], "// a new file\n");
+        var added = Key();
+        Assert.NotEqual(edited, added);
+
+        File.AppendAllText(Path.Combine(snapshots, "03-first-migration.run.transcript.txt.snap"), "another line\n");
+        var expectation = Key();
+        Assert.NotEqual(added, expectation);
+
+        File.WriteAllText(learner["app.db"], "");
+        Assert.NotEqual(expectation, Key());
+    }
+
+    /// <summary>
+    /// <c>--watch</c> checks the chapter, then checks it again when a file of it is saved, and prints the new result: a
+    /// wrong length saved in <c>Models/User.cs</c> turns <c>PASS  model</c> into <c>FAIL  model</c>.
+    /// </summary>
+    [Fact]
+    public async Task Watch_mode_checks_again_on_every_save()
+    {
+        using var learner = new LearnerCopy("solutions", "02-user-model");
+        var output = new StringBuilder();
+        var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var run = Cli.Wrap("dotnet")
+            .WithArguments([Solutions.CheckTool, "--path", learner.Folder, "--watch"])
+            .WithWorkingDirectory(learner.Root)
+            .WithEnvironmentVariables(new Dictionary<string, string?> { ["NUGET_PACKAGES"] = LearnerEnvironment.PackagesFolder })
+            .WithStandardOutputPipe(PipeTarget.ToDelegate(line => { lock (output) output.AppendLine(line); lines.Writer.TryWrite(line); }))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteAsync(stop.Token);
+
+        async Task WaitForAsync(string text)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var line = await lines.Reader.ReadAsync(stop.Token);
+                if (line.Contains(text, StringComparison.Ordinal))
+                    return;
+            }
+        }
+
+        try
+        {
+            await WaitForAsync("Watching 02-user-model");
+            learner.Edit("Models/User.cs", "[MaxLength(120)]", "[MaxLength(121)]");
+            await WaitForAsync("FAIL  model");
+            lock (output)
+                Assert.Contains("a file changed: checking again.", output.ToString());
+        }
+        finally
+        {
+            stop.Cancel();
+            try { await run; } catch (OperationCanceledException) { }
+        }
+    }
+
+    /// <summary>
+    /// <c>--format exercism</c> writes Exercism's results.json (version 3): a passing chapter has status <c>pass</c>
+    /// and one test per check with its name, status and task id; a failing check carries its diff in
+    /// <c>message</c>; a chapter that does not compile makes the status <c>error</c>, with the compiler's message.
+    /// </summary>
+    [Fact]
+    public async Task Exercism_results_have_the_fields_of_version_3()
+    {
+        using var learner = new LearnerCopy("solutions", "02-user-model");
+        var passing = await ExercismAsync(learner);
+        Assert.Equal(3, passing.GetProperty("version").GetInt32());
+        Assert.Equal("pass", passing.GetProperty("status").GetString());
+        Assert.False(passing.TryGetProperty("message", out _));
+        var tests = passing.GetProperty("tests").EnumerateArray().ToList();
+        Assert.Equal(["02-user-model: model", "02-user-model: user-behaviour", "02-user-model: run"], tests.Select(t => t.GetProperty("name").GetString()));
+        Assert.All(tests, t => Assert.Equal("pass", t.GetProperty("status").GetString()));
+        Assert.Equal([1, 2, 3], tests.Select(t => t.GetProperty("task_id").GetInt32()));
+
+        learner.Edit("Models/User.cs", "[MaxLength(120)]", "[MaxLength(121)]");
+        var failing = await ExercismAsync(learner);
+        Assert.Equal("fail", failing.GetProperty("status").GetString());
+        var model = failing.GetProperty("tests")[0];
+        Assert.Equal("fail", model.GetProperty("status").GetString());
+        Assert.Contains("+ User.Email: TEXT NOT NULL, max length 121", model.GetProperty("message").GetString());
+        Assert.Equal(1, model.GetProperty("task_id").GetInt32());
+
+        File.AppendAllText(learner["Models/User.cs"], "\npublic class Broken { int }\n");
+        var broken = await ExercismAsync(learner);
+        Assert.Equal("error", broken.GetProperty("status").GetString());
+        Assert.Contains("error CS1519", broken.GetProperty("message").GetString());
+    }
+
+    static async Task<JsonElement> ExercismAsync(LearnerCopy learner)
+    {
+        var run = await DotnetCommand.RunAsync(learner.Root, [Solutions.CheckTool, "--path", learner.Folder, "--format", "exercism"]);
+        using var json = JsonDocument.Parse(run.StandardOutput);
+        return json.RootElement.Clone();
+    }
+}
