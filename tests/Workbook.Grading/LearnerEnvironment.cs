@@ -13,6 +13,7 @@ public static partial class LearnerEnvironment
 {
     static readonly Lock Gate = new();
     static string? isolatedHome;
+    static bool ignoreLearnerSettings;
 
     /// <summary>The learner's home folder as it was when this process started (<c>HOME</c>, else the user profile).</summary>
     public static readonly string RealHome =
@@ -61,8 +62,13 @@ public static partial class LearnerEnvironment
     /// removes <c>APPDATA</c>, and makes the invariant culture the default for formatting. Call it once, at start-up,
     /// before any chapter is loaded; the learner's values stay readable through this class's fields.
     /// </summary>
-    public static void IsolateThisProcess()
+    /// <param name="reportLearnerSettings">
+    /// False for a process that must behave as on a machine with no settings at all (the test suite): then
+    /// <see cref="DatabaseUrlSettings"/> finds none, so that no report mentions the machine's.
+    /// </param>
+    public static void IsolateThisProcess(bool reportLearnerSettings = true)
     {
+        ignoreLearnerSettings = !reportLearnerSettings;
         _ = RealHome;
         _ = RealAppData;
         _ = DatabaseUrlInEnvironment;
@@ -114,12 +120,15 @@ public static partial class LearnerEnvironment
     /// <summary>
     /// Where the learner's own settings would send the chapter's app, for the report: one entry per place that sets
     /// <c>DATABASE_URL</c> (the environment, the user secrets of the chapter's <c>UserSecretsId</c>), with what it points
-    /// to in words that never include a password. Empty when neither sets it.
+    /// to in words that never include a password. Empty when neither sets it, or when this process was isolated without
+    /// reporting them.
     /// </summary>
     /// <param name="chapter">The chapter, whose project file names its <c>UserSecretsId</c>.</param>
     public static IReadOnlyList<LearnerSetting> DatabaseUrlSettings(Chapter chapter)
     {
         var settings = new List<LearnerSetting>();
+        if (ignoreLearnerSettings)
+            return settings;
         if (DatabaseUrlInEnvironment is { } fromEnvironment)
             settings.Add(new("your environment", Describe(fromEnvironment, chapter)));
         if (SecretsFile(chapter) is { } file && File.Exists(file))

@@ -6,15 +6,16 @@ namespace Workbook.Tests;
 /// <summary>
 /// Makes the suite's verdicts independent of the machine it runs on, before any test starts: the machine's
 /// <c>DATABASE_URL</c>, user secrets and culture are kept away from the chapters (see
-/// <see cref="LearnerEnvironment.IsolateThisProcess"/>), and the SDK commands the tests start print English, so that
-/// the compiler's messages in the snapshots read the same under any UI language.
+/// <see cref="LearnerEnvironment.IsolateThisProcess"/>; the reports the tests snapshot do not mention them either), and
+/// the SDK commands the tests start print English, so that the compiler's messages in the snapshots read the same under
+/// any UI language.
 /// </summary>
 static class TestEnvironment
 {
     [ModuleInitializer]
     internal static void Isolate()
     {
-        LearnerEnvironment.IsolateThisProcess();
+        LearnerEnvironment.IsolateThisProcess(reportLearnerSettings: false);
         Environment.SetEnvironmentVariable("WORKBOOK_UI_LANGUAGE", "en");
         Environment.SetEnvironmentVariable("DOTNET_CLI_UI_LANGUAGE", "en");
     }
