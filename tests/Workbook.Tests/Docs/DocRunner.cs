@@ -13,7 +13,8 @@ namespace Workbook.Tests.Docs;
 /// The commands a page may use: <c>cd DIR</c> (relative to the folder before; the first one is relative to the
 /// workbook root), <c>echo $?</c> (the previous command's exit code; a command that fails must be followed by
 /// it), and <c>[NAME=value ...] dotnet ...</c>. <c>dotnet run --project tests/Workbook.Check -- ARGS</c> runs this
-/// workbook's built check on the copy's <c>chapters/</c> folder. Commands run with a home folder of their own
+/// workbook's built check on the copy's <c>chapters/</c> folder. The copy has the workbook's <c>tools/</c> folder
+/// too, so a page can run <c>dotnet run --file ../../tools/sql.cs -- app.db "SQL"</c>. Commands run with a home folder of their own
 /// (so <c>dotnet user-secrets</c> writes nowhere else, and no secret of the machine leaks in) that shares this
 /// machine's NuGet package folder.
 /// </remarks>
@@ -30,12 +31,17 @@ public sealed class DocRunner : IDisposable
     int? unreportedFailure;
     int lastExitCode;
 
-    /// <summary>Makes a fresh copy of the starter <c>chapters/&lt;chapter&gt;</c> to follow the page on.</summary>
+    /// <summary>Makes a fresh copy of the starter <c>chapters/&lt;chapter&gt;</c> (and of <c>tools/</c>) to follow the page on.</summary>
     /// <param name="chapter">The chapter the page teaches.</param>
     public DocRunner(ChapterInfo chapter)
     {
         this.chapter = chapter;
         copy = new WorkbookCopy(Solutions.Root, "chapters", Chapter.In(Solutions.Root, "chapters", chapter));
+        foreach (var tool in Directory.GetFiles(Path.Combine(Solutions.Root, "tools")))
+        {
+            Directory.CreateDirectory(Path.Combine(copy.Root, "tools"));
+            File.Copy(tool, Path.Combine(copy.Root, "tools", Path.GetFileName(tool)));
+        }
         folder = copy.Root;
         var home = Path.Combine(copy.Root, ".home");
         Directory.CreateDirectory(home);
