@@ -59,8 +59,13 @@ public static class Play
 
         Step("Delete everything");
         // ExecuteDelete runs one DELETE in the database, without loading the rows first.
+        // One transaction around both: all of it is deleted, or nothing.
+        using var transaction = db.Database.BeginTransaction();
         var comments = db.Comments.ExecuteDelete();
         var users = db.Users.ExecuteDelete();
+        transaction.Commit();
+        // ExecuteDelete bypasses the change tracker, which still holds john, susan and the comment: forget them.
+        db.ChangeTracker.Clear();
         Console.WriteLine($"deleted {comments} comment(s) and {users} user(s)");
     }
 

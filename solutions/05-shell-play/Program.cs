@@ -24,8 +24,8 @@ var services = new ServiceCollection()
     .AddDbContext<BlogContext>(options => config.UseDatabase(options
         .LogTo(message => { if (echo) Console.WriteLine(message); },
             [RelationalEventId.CommandExecuted], LogLevel.Information, DbContextLoggerOptions.None)
-        // Show the values sent with each command: fine for a learning database, not for real users' data.
-        .EnableSensitiveDataLogging()))
+        // Warning: this logs the values sent (emails, password hashes); only for Play Time on a learning database.
+        .EnableSensitiveDataLogging(args is not ["shell"])))
     .BuildServiceProvider();
 
 using var scope = services.CreateScope();
