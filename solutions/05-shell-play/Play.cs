@@ -30,7 +30,8 @@ public static class Play
         Console.WriteLine($"{found} (already tracked, so no SQL was sent)");
 
         Step("Find a user by name");
-        // Where is the filter: EF Core turns the lambda into SQL, and First() reads one row.
+        // Where is the filter: EF Core turns the lambda into SQL (ToQueryString() on the query shows it
+        // without running it), and First() reads one row.
         var byName = db.Users.Where(u => u.Username == "susan").First();
         Console.WriteLine(byName);
 

@@ -34,7 +34,8 @@ var db = scope.ServiceProvider.GetRequiredService<BlogContext>();
 Console.WriteLine($"Provider: {db.Database.ProviderName}");
 Console.WriteLine($"Database: {db.Database.GetConnectionString()}");
 
-// Bring the database up to date, as `dotnet ef database update` does.
+// Bring the database up to date, as `dotnet ef database update` does. Not db.Database.EnsureCreated():
+// it makes the tables without __EFMigrationsHistory, and no migration could be applied after it.
 db.Database.Migrate();
 
 // Which migrations this database has had (`dotnet ef database update`) and which it still lacks.
