@@ -11,6 +11,10 @@ public sealed class Config
     // `dotnet ef` find app.db here, whatever folder you run them from.
     public static readonly string BaseDir = FolderOf();
 
+    // How every error message ends: the two URL forms the app accepts.
+    const string Expected = "expected a SQLite URL such as sqlite:///app.db (relative to the project folder) "
+        + "or sqlite:////home/you/blog/app.db (absolute)";
+
     public required string ConnectionString { get; init; }
 
     /// <summary>Reads DATABASE_URL from user secrets or the environment (the environment wins).</summary>
@@ -30,8 +34,8 @@ public sealed class Config
         //           "Data Source=" followed by the full path of app.db in BaseDir.
         // TODO 1.2: For sqlite:///data/blog.db use data/blog.db under BaseDir; for sqlite:////tmp/blog.db
         //           use /tmp/blog.db as it is.
-        // TODO 1.3: Anything else throws a ConfigException that names DATABASE_URL and says what was
-        //           expected, without repeating the value (it may hold a password).
+        // TODO 1.3: Anything else throws a ConfigException that names DATABASE_URL and ends with
+        //           Expected, without repeating the value (it may hold a password).
         throw new ConfigException("DATABASE_URL is not read yet (TODO 1.1).");
     }
 

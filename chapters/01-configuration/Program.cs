@@ -1,3 +1,7 @@
+using Blog;                                      // Config, ConfigException, BlogContext
+using Microsoft.EntityFrameworkCore;             // GetConnectionString(), an extension method
+using Microsoft.Extensions.DependencyInjection;  // ServiceCollection, AddDbContext
+
 // The blog has no database yet: this chapter gives it one.
 
 // TODO 1.4: Load the Config with Config.Load(). If it throws a ConfigException, print

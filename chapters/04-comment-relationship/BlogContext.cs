@@ -1,5 +1,6 @@
 using Blog.Models;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Blog;
 
@@ -10,4 +11,11 @@ public class BlogContext(DbContextOptions<BlogContext> options) : DbContext(opti
 
     // TODO 4.3: Add a DbSet<Comment> named Comments, and CommentsOf(User user): the user's comments as
     //           an IQueryable<Comment> that is not loaded until it is used (Entry(...).Collection(...).Query()).
+
+    // TODO 4.5: SQLite gives a DateTime back with Kind Unspecified. Override ConfigureConventions and make
+    //           every DateTime property use UtcConverter (below), so that timestamps read back as UTC.
 }
+
+/// <summary>Saves a DateTime as it is, and reads it back with Kind Utc.</summary>
+public class UtcConverter() : ValueConverter<DateTime, DateTime>(
+    value => value, value => DateTime.SpecifyKind(value, DateTimeKind.Utc));

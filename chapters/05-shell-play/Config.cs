@@ -11,6 +11,10 @@ public sealed class Config
     // `dotnet ef` find app.db here, whatever folder you run them from.
     public static readonly string BaseDir = FolderOf();
 
+    // How every error message ends: the two URL forms the app accepts.
+    const string Expected = "expected a SQLite URL such as sqlite:///app.db (relative to the project folder) "
+        + "or sqlite:////home/you/blog/app.db (absolute)";
+
     public required string ConnectionString { get; init; }
 
     /// <summary>Reads DATABASE_URL from user secrets or the environment (the environment wins).</summary>
@@ -26,9 +30,6 @@ public sealed class Config
     /// <summary>Turns a URL such as <c>sqlite:///app.db</c> into a SQLite connection string.</summary>
     public static Config FromDatabaseUrl(string? url)
     {
-        const string Expected = "expected a SQLite URL such as sqlite:///app.db (relative to the project folder) "
-            + "or sqlite:////home/you/blog/app.db (absolute)";
-
         // No DATABASE_URL: fall back to app.db beside the code.
         if (string.IsNullOrWhiteSpace(url))
             return new Config { ConnectionString = $"Data Source={Path.Combine(BaseDir, "app.db")}" };

@@ -41,7 +41,8 @@ public static class Play
         // TODO 5.3: Print every user, ordered by Username from Z to A.
 
         Step("Delete everything");
-        // TODO 5.3: Delete all comments, then all users, with ExecuteDelete(), and print
+        // TODO 5.3: In one transaction (db.Database.BeginTransaction(), then Commit()), delete all comments,
+        //           then all users, with ExecuteDelete(); then db.ChangeTracker.Clear(), and print
         //           $"deleted {comments} comment(s) and {users} user(s)".
     }
 

@@ -18,7 +18,8 @@ catch (ConfigException error)
 // TODO 5.2: Echo the SQL that EF Core sends, as SQLAlchemy's echo=True does, for Play Time only: add
 //           `var echo = false;` here; in AddDbContext, pass config.UseDatabase the options after
 //           .LogTo(message => { if (echo) Console.WriteLine(message); }, [RelationalEventId.CommandExecuted],
-//           LogLevel.Information, DbContextLoggerOptions.None) and .EnableSensitiveDataLogging().
+//           LogLevel.Information, DbContextLoggerOptions.None) and .EnableSensitiveDataLogging(args is not ["shell"])
+//           (it logs the values sent: Play Time only, never in the shell or a real app).
 
 // Register the DbContext with the service provider, the way .NET apps share one.
 var services = new ServiceCollection()

@@ -59,9 +59,17 @@ public static class Shell
                 foreach (var diagnostic in error.Diagnostics)
                     Console.WriteLine(diagnostic);
             }
+            catch (DbUpdateException error)
+            {
+                // The database refused the save: its own message is the innermost exception's. The failed
+                // changes are still tracked and would fail every later SaveChanges, so drop them all.
+                Console.WriteLine($"{error.GetType().Name}: {error.GetBaseException().Message}");
+                db.ChangeTracker.Clear();
+                Console.WriteLine("Nothing was saved; the change tracker was cleared (tracked objects are forgotten).");
+            }
             catch (Exception error)
             {
-                Console.WriteLine($"{error.GetType().Name}: {error.Message}");
+                Console.WriteLine($"{error.GetType().Name}: {error.GetBaseException().Message}");
             }
             code = "";
         }

@@ -30,7 +30,8 @@ public static class Play
         Console.WriteLine($"{found} (already tracked, so no SQL was sent)");
 
         Step("Find a user by name");
-        // Where is the filter: EF Core turns the lambda into SQL, and First() reads one row.
+        // Where is the filter: EF Core turns the lambda into SQL (ToQueryString() on the query shows it
+        // without running it), and First() reads one row.
         var byName = db.Users.Where(u => u.Username == "susan").First();
         Console.WriteLine(byName);
 
@@ -59,8 +60,13 @@ public static class Play
 
         Step("Delete everything");
         // ExecuteDelete runs one DELETE in the database, without loading the rows first.
+        // One transaction around both: all of it is deleted, or nothing.
+        using var transaction = db.Database.BeginTransaction();
         var comments = db.Comments.ExecuteDelete();
         var users = db.Users.ExecuteDelete();
+        transaction.Commit();
+        // ExecuteDelete bypasses the change tracker, which still holds john, susan and the comment: forget them.
+        db.ChangeTracker.Clear();
         Console.WriteLine($"deleted {comments} comment(s) and {users} user(s)");
     }
 

@@ -24,8 +24,8 @@ var services = new ServiceCollection()
     .AddDbContext<BlogContext>(options => config.UseDatabase(options
         .LogTo(message => { if (echo) Console.WriteLine(message); },
             [RelationalEventId.CommandExecuted], LogLevel.Information, DbContextLoggerOptions.None)
-        // Show the values sent with each command: fine for a learning database, not for real users' data.
-        .EnableSensitiveDataLogging()))
+        // Warning: this logs the values sent (emails, password hashes); only for Play Time on a learning database.
+        .EnableSensitiveDataLogging(args is not ["shell"])))
     .BuildServiceProvider();
 
 using var scope = services.CreateScope();
@@ -34,7 +34,8 @@ var db = scope.ServiceProvider.GetRequiredService<BlogContext>();
 Console.WriteLine($"Provider: {db.Database.ProviderName}");
 Console.WriteLine($"Database: {db.Database.GetConnectionString()}");
 
-// Bring the database up to date, as `dotnet ef database update` does.
+// Bring the database up to date, as `dotnet ef database update` does. Not db.Database.EnsureCreated():
+// it makes the tables without __EFMigrationsHistory, and no migration could be applied after it.
 db.Database.Migrate();
 
 // Which migrations this database has had (`dotnet ef database update`) and which it still lacks.

@@ -41,7 +41,8 @@ static class BehaviourProbes
     /// <summary>
     /// <c>timestamp.txt</c>: whether a new comment's <c>Timestamp</c> is the UTC time at which it was made, every time
     /// (two comments made 20 ms apart get increasing times within the moments around their creation; a missing,
-    /// fixed or local-time default fails), and whether it is the same instant when read back; <c>to-string.txt</c>:
+    /// fixed or local-time default fails); <c>read-back.txt</c>: whether it is the same instant, and UTC
+    /// (<c>DateTimeKind.Utc</c>), when read back through a DbContext that did not make it; <c>to-string.txt</c>:
     /// what <c>ToString()</c> of a comment returns; <c>cascade-delete.txt</c>: whether deleting a user who wrote two
     /// comments deletes them too; <c>comments-of.txt</c>: whether <c>CommentsOf(user)</c> is a query that finds that
     /// user's comments and no one else's.
@@ -51,7 +52,7 @@ static class BehaviourProbes
         using var temp = new TempFolder();
         Output[] Blocked(string why, string by) =>
         [
-            new("timestamp.txt", why, BlockedBy: by), new("to-string.txt", why, BlockedBy: by),
+            new("timestamp.txt", why, BlockedBy: by), new("read-back.txt", why, BlockedBy: by), new("to-string.txt", why, BlockedBy: by),
             new("cascade-delete.txt", why, BlockedBy: by), new("comments-of.txt", why, BlockedBy: by),
         ];
         using var db = NewDatabase(chapter, temp);
@@ -78,6 +79,7 @@ static class BehaviourProbes
             : $"A comment made 20 ms later gets {Show(time2)}, not a later time: the time must be read from the clock for each new comment.\n");
         var toString = $"A comment whose Body is \"my first comment!\" prints as {first}\n";
 
+        var readBackText = "";
         var cascade = "";
         var commentsOf = "";
         try
@@ -92,9 +94,12 @@ static class BehaviourProbes
             var johnKey = db.Entry(john).Property("Id").CurrentValue;
             db.ChangeTracker.Clear();
             var readBack = (DateTime)timestamp.GetValue(db.Find(comment, commentKey)!)!;
-            timestampText += readBack.Ticks == time1.Ticks
-                ? "Saved and read back, it is the same instant.\n"
-                : $"Saved and read back, it is {Show(readBack)} instead of {Show(time1)}.\n";
+            readBackText = readBack.Ticks != time1.Ticks
+                ? $"Saved and read back, a comment's Timestamp is {Show(readBack)} instead of {Show(time1)}.\n"
+                : readBack.Kind != DateTimeKind.Utc
+                    ? $"Saved and read back, a comment's Timestamp is the same instant but {readBack.Kind}, not Utc: "
+                      + "SQLite keeps no time zone, so tell EF Core that every DateTime it reads is UTC (a value converter).\n"
+                    : "Saved and read back, a comment's Timestamp is the same instant, as UTC.\n";
 
             commentsOf = CommentsOf(db, user, comment, johnKey);
 
@@ -110,12 +115,14 @@ static class BehaviourProbes
         catch (Exception error) when (error is DbUpdateException or InvalidOperationException or TargetInvocationException)
         {
             var failure = $"Saving or deleting a user with comments fails: {Innermost(error)}\n";
+            readBackText = readBackText.Length > 0 ? readBackText : failure;
             cascade = cascade.Length > 0 ? cascade : failure;
             commentsOf = commentsOf.Length > 0 ? commentsOf : failure;
         }
         return
         [
             new("timestamp.txt", timestampText),
+            new("read-back.txt", readBackText),
             new("to-string.txt", toString),
             new("cascade-delete.txt", cascade),
             new("comments-of.txt", commentsOf),

@@ -54,6 +54,25 @@ public sealed class CommandLineTests
         session.MatchesSnapshot();
     }
 
+    /// <summary>
+    /// Chapter 04 and the translation table: <c>UserId</c> is the foreign key by convention, so without
+    /// <c>[ForeignKey(nameof(UserId))]</c> on <c>Author</c> the model is the same and <c>dotnet ef migrations
+    /// has-pending-model-changes</c> finds nothing to migrate.
+    /// </summary>
+    [Fact]
+    public async Task ForeignKey_attribute_only_names_the_conventional_foreign_key()
+    {
+        await using var session = await CommandLineSession.StartAsync("04-comment-relationship");
+        var comment = Path.Combine(session.Copy.ChapterFolder, "Models", "Comment.cs");
+        var text = File.ReadAllText(comment);
+        Assert.Contains("[ForeignKey(nameof(UserId))]", text);
+        File.WriteAllText(comment, text.Replace("[ForeignKey(nameof(UserId))]", ""));
+
+        var run = await DotnetCommand.RunAsync(session.Copy.ChapterFolder, ["ef", "migrations", "has-pending-model-changes"]);
+        Assert.True(run.ExitCode == 0 && run.StandardOutput.Contains("No changes have been made to the model"),
+            run.Transcript("dotnet ef migrations has-pending-model-changes"));
+    }
+
     /// <summary>A built copy of one solution chapter and the transcript of the commands run on it.</summary>
     sealed class CommandLineSession : IAsyncDisposable
     {

@@ -6,7 +6,8 @@ namespace Workbook.Tests.Docs;
 
 /// <summary>
 /// A page of <c>docs/</c>, read with Markdig into the parts the doc tests act on, in the order they appear:
-/// <c>console</c> blocks (commands a learner runs, with the output they should see), <c>&lt;!-- workbook: solve --&gt;</c>
+/// <c>console</c> blocks (commands a learner runs, with the output they should see), <c>powershell</c> blocks (the
+/// same for PowerShell, with <c>PS&gt; </c> prompts), <c>&lt;!-- workbook: solve --&gt;</c>
 /// markers (the learner has done the exercise's code), and code blocks that copy a snapshot
 /// (<c>&lt;!-- snapshot: NAME --&gt;</c> right before the block).
 /// </summary>
@@ -60,6 +61,10 @@ public sealed partial class DocPage
             {
                 parts.Add(new ConsolePart(line, ConsoleCommand.Parse(content, line)));
             }
+            else if (fenced.Info == "powershell")
+            {
+                parts.Add(new PowerShellPart(line, ConsoleCommand.Parse(content, line, ConsoleCommand.PowerShellPrompt)));
+            }
         }
         if (snapshot is not null)
             throw new FormatException($"{path}: the marker 'snapshot: {snapshot}' has no code block after it.");
@@ -82,6 +87,14 @@ public abstract record DocPart(int Line);
 /// <param name="Commands">The block's commands in order.</param>
 public sealed record ConsolePart(int Line, IReadOnlyList<ConsoleCommand> Commands) : DocPart(Line);
 
+/// <summary>
+/// A <c>powershell</c> block: the PowerShell form of commands a page shows for bash, each with the output the page
+/// says it prints. The doc tests run the whole block in one PowerShell session.
+/// </summary>
+/// <param name="Line">The 1-based line of the block's opening fence.</param>
+/// <param name="Commands">The block's commands in order (after their <c>PS&gt; </c> prompts).</param>
+public sealed record PowerShellPart(int Line, IReadOnlyList<ConsoleCommand> Commands) : DocPart(Line);
+
 /// <summary>The point where the learner has written the exercise's code: the solution's scaffolding files apply from here.</summary>
 /// <param name="Line">The 1-based line of the marker.</param>
 public sealed record SolvePart(int Line) : DocPart(Line);
@@ -94,24 +107,31 @@ public sealed record SnapshotPart(int Line, string Snapshot, string Text) : DocP
 
 /// <summary>One command of a <c>console</c> block and the output the page shows for it.</summary>
 /// <param name="Line">The 1-based page line of the command.</param>
-/// <param name="Text">The command as typed, after the <c>$ </c> prompt.</param>
+/// <param name="Text">The command as typed, after the prompt (<c>$ </c>, or <c>PS&gt; </c> in PowerShell).</param>
 /// <param name="ExpectedOutput">The lines shown after it, up to the next prompt; <c>...</c> alone on a line stands for any lines.</param>
 public sealed record ConsoleCommand(int Line, string Text, IReadOnlyList<string> ExpectedOutput)
 {
-    /// <summary>Splits the text of a <c>console</c> block into commands (lines that start with <c>$ </c>) and their outputs.</summary>
+    /// <summary>The prompt of a shell command line in a <c>console</c> block.</summary>
+    public const string ShellPrompt = "$ ";
+
+    /// <summary>The prompt of a command line in a <c>powershell</c> block.</summary>
+    public const string PowerShellPrompt = "PS> ";
+
+    /// <summary>Splits the text of a block into commands (lines that start with <paramref name="prompt"/>) and their outputs.</summary>
     /// <param name="block">The block's text.</param>
     /// <param name="firstLine">The page line of the block's opening fence.</param>
+    /// <param name="prompt">The prompt that starts a command line: <see cref="ShellPrompt"/> or <see cref="PowerShellPrompt"/>.</param>
     /// <exception cref="FormatException">The block does not start with a command.</exception>
-    public static IReadOnlyList<ConsoleCommand> Parse(string block, int firstLine)
+    public static IReadOnlyList<ConsoleCommand> Parse(string block, int firstLine, string prompt = ShellPrompt)
     {
         var commands = new List<(int Line, string Text, List<string> Output)>();
         var lines = block.Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
-            if (lines[i].StartsWith("$ "))
-                commands.Add((firstLine + 1 + i, lines[i][2..].Trim(), []));
+            if (lines[i].StartsWith(prompt))
+                commands.Add((firstLine + 1 + i, lines[i][prompt.Length..].Trim(), []));
             else if (commands.Count == 0)
-                throw new FormatException($"line {firstLine + 1 + i}: a console block must start with a '$ ' command.");
+                throw new FormatException($"line {firstLine + 1 + i}: the block must start with a '{prompt}' command.");
             else
                 commands[^1].Output.Add(lines[i]);
         }

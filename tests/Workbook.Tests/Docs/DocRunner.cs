@@ -13,9 +13,19 @@ namespace Workbook.Tests.Docs;
 /// The commands a page may use: <c>cd DIR</c> (relative to the folder before; the first one is relative to the
 /// workbook root), <c>echo $?</c> (the previous command's exit code; a command that fails must be followed by
 /// it), and <c>[NAME=value ...] dotnet ...</c>. <c>dotnet run --project tests/Workbook.Check -- ARGS</c> runs this
-/// workbook's built check on the copy's <c>chapters/</c> folder. Commands run with a home folder of their own
+/// workbook's built check on the copy's <c>chapters/</c> folder. The copy has the workbook's <c>tools/</c> folder
+/// too, so a page can run <c>dotnet run --file ../../tools/sql.cs -- app.db "SQL"</c>. Commands run with a home folder of their own
 /// (so <c>dotnet user-secrets</c> writes nowhere else, and no secret of the machine leaks in) that shares this
 /// machine's NuGet package folder.
+/// <para>
+/// A <c>powershell</c> block (see <see cref="PowerShellPart"/>) runs as one session of the PowerShell of the local tool
+/// manifest (<c>dotnet pwsh</c>), in the folder the page has reached, with the same home folder. Any PowerShell
+/// command may be used there; each command's output (standard error included) is compared as above.
+/// <c>$LASTEXITCODE</c> is reset to 0 before each command that does not read it, so a native command that exits with
+/// another code must be followed by a command that reads it, such as <c>$LASTEXITCODE</c>. The session must not
+/// leave an environment variable behind that it set (<c>Remove-Item Env:NAME</c>), as a learner's would stay in
+/// the window they go on working in. <c>Set-Location</c> inside a block does not carry over to later blocks.
+/// </para>
 /// </remarks>
 public sealed class DocRunner : IDisposable
 {
@@ -30,12 +40,17 @@ public sealed class DocRunner : IDisposable
     int? unreportedFailure;
     int lastExitCode;
 
-    /// <summary>Makes a fresh copy of the starter <c>chapters/&lt;chapter&gt;</c> to follow the page on.</summary>
+    /// <summary>Makes a fresh copy of the starter <c>chapters/&lt;chapter&gt;</c> (and of <c>tools/</c>) to follow the page on.</summary>
     /// <param name="chapter">The chapter the page teaches.</param>
     public DocRunner(ChapterInfo chapter)
     {
         this.chapter = chapter;
         copy = new WorkbookCopy(Solutions.Root, "chapters", Chapter.In(Solutions.Root, "chapters", chapter));
+        foreach (var tool in Directory.GetFiles(Path.Combine(Solutions.Root, "tools")))
+        {
+            Directory.CreateDirectory(Path.Combine(copy.Root, "tools"));
+            File.Copy(tool, Path.Combine(copy.Root, "tools", Path.GetFileName(tool)));
+        }
         folder = copy.Root;
         var home = Path.Combine(copy.Root, ".home");
         Directory.CreateDirectory(home);
@@ -69,6 +84,8 @@ public sealed class DocRunner : IDisposable
             else if (part is ConsolePart console)
                 foreach (var command in console.Commands)
                     await RunAsync(page, command);
+            else if (part is PowerShellPart powerShell)
+                await RunPowerShellAsync(page, powerShell);
         }
         if (unreportedFailure is { } line)
             problems.Add($"line {line}: the command failed and the page does not show it (follow it with `$ echo $?`).");
@@ -124,6 +141,12 @@ public sealed class DocRunner : IDisposable
                 return;
         }
 
+        Compare(page, command, output);
+    }
+
+    /// <summary>Adds a problem when <paramref name="output"/>, scrubbed, does not match what the page shows for <paramref name="command"/>.</summary>
+    void Compare(DocPage page, ConsoleCommand command, string output)
+    {
         var actual = Scrub.All(output, (copy.Root, RootOnPage));
         var expected = Scrub.Volatile(Scrub.Lines(string.Join("\n", command.ExpectedOutput)));
         if (!OutputMatches(expected.TrimEnd('\n').Split('\n'), actual.TrimEnd('\n').Split('\n')))
@@ -131,6 +154,57 @@ public sealed class DocRunner : IDisposable
             problems.Add($"{Path.GetFileName(page.Path)} line {command.Line}: `{command.Text}` printed something else "
                 + $"(- on the page, + printed):\n{TextDiff.Lines(expected, actual)}");
         }
+    }
+
+    /// <summary>A line no command prints: it separates the commands' outputs in a PowerShell session's output.</summary>
+    const string Marker = "@@workbook-doc-runner@@";
+
+    /// <summary>
+    /// Runs a <c>powershell</c> block as one script in one <c>dotnet pwsh</c> session: each command is dot-sourced
+    /// (so variables stay for the next one) with its errors merged into its output as text, and followed by a marker
+    /// line with <c>$LASTEXITCODE</c>; at the end, the environment variables the session set and did not remove.
+    /// </summary>
+    async Task RunPowerShellAsync(DocPage page, PowerShellPart block)
+    {
+        var script = new StringBuilder("$ErrorActionPreference = 'Continue'\n")
+            .Append("$workbookBefore = @([Environment]::GetEnvironmentVariables().Keys)\n");
+        foreach (var command in block.Commands)
+        {
+            if (!command.Text.Contains("$LASTEXITCODE", StringComparison.OrdinalIgnoreCase))
+                script.Append("$global:LASTEXITCODE = 0\n");
+            script.Append(". {\n").Append(command.Text).Append("\n} 2>&1 | ForEach-Object { \"$_\" }\n")
+                .Append($"Write-Output \"{Marker} $LASTEXITCODE\"\n");
+        }
+        script.Append("[Environment]::GetEnvironmentVariables().Keys | Where-Object { $workbookBefore -notcontains $_ } | ForEach-Object { \"left: $_\" }\n");
+        var file = Path.Combine(isolation["HOME"]!, $"page-line-{block.Line}.ps1");
+        await File.WriteAllTextAsync(file, script.ToString());
+
+        var run = await DotnetCommand.RunAsync(folder, ["pwsh", "-NoProfile", "-NonInteractive", "-File", file], isolation);
+        var pieces = run.StandardOutput.ReplaceLineEndings("\n").Split(Marker + " ");
+        if (run.ExitCode != 0 || pieces.Length != block.Commands.Count + 1)
+        {
+            problems.Add($"{Path.GetFileName(page.Path)} line {block.Line}: the PowerShell block did not run through "
+                + $"(exit code {run.ExitCode}):\n{run.StandardOutput}{run.StandardError}");
+            return;
+        }
+
+        int? failed = null;
+        for (var i = 0; i < block.Commands.Count; i++)
+        {
+            var command = block.Commands[i];
+            if (failed is { } line && !command.Text.Contains("$LASTEXITCODE", StringComparison.OrdinalIgnoreCase))
+                problems.Add($"line {line}: the command failed and the page does not show it (follow it with `PS> $LASTEXITCODE`).");
+            // Piece i + 1 starts with command i's exit code, then (on the next line) command i + 1's output.
+            var exitCode = pieces[i + 1].Split('\n', 2)[0].Trim();
+            var readsExitCode = command.Text.Contains("$LASTEXITCODE", StringComparison.OrdinalIgnoreCase);
+            failed = exitCode == "0" || readsExitCode ? null : command.Line;
+            Compare(page, command, i == 0 ? pieces[0] : pieces[i].Split('\n', 2)[1]);
+        }
+        if (failed is { } last)
+            problems.Add($"line {last}: the command failed and the page does not show it (follow it with `PS> $LASTEXITCODE`).");
+        foreach (var left in pieces[^1].Split('\n', 2)[1].Split('\n').Where(l => l.StartsWith("left: ")))
+            problems.Add($"{Path.GetFileName(page.Path)} line {block.Line}: the PowerShell block leaves $env:{left[6..]} set; "
+                + $"end it with `PS> Remove-Item Env:{left[6..]}`.");
     }
 
     /// <summary>The check command on a page becomes this workbook's built check, pointed at the copy.</summary>
