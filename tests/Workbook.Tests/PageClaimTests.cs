@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Workbook.Checks;
+using Workbook.Grading;
 
 namespace Workbook.Tests;
 
