@@ -4,6 +4,13 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
+// What to run: Play Time (no argument), the shell or a backup. Anything else is a typo: say so.
+if (args is not ([] or ["shell"] or ["backup"]))
+{
+    Console.Error.WriteLine("error: unknown arguments; use `dotnet run`, `dotnet run -- shell` or `dotnet run -- backup`.");
+    return 2;
+}
+
 Config config;
 try
 {
@@ -33,6 +40,10 @@ var db = scope.ServiceProvider.GetRequiredService<BlogContext>();
 
 Console.WriteLine($"Provider: {db.Database.ProviderName}");
 Console.WriteLine($"Database: {db.Database.GetConnectionString()}");
+
+// Back up before Migrate: the copy must hold the database as it was, before this version changes it.
+if (args is ["backup"])
+    return Backup.Run(config.ConnectionString);
 
 // Bring the database up to date, as `dotnet ef database update` does.
 db.Database.Migrate();
