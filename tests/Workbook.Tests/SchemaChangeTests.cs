@@ -5,8 +5,9 @@ namespace Workbook.Tests;
 
 /// <summary>
 /// Chapter 06's migrations on real SQLite files that hold rows, applied with the real <c>dotnet ef</c> on built copies
-/// of the solution: the migration <c>dotnet ef migrations add CommentText</c> scaffolds (kept as test data in
-/// <c>Scaffolded/</c>) loses every comment's text and the corrected one keeps it; the upgrade from chapter 05 keeps
+/// of the chapter: the migrations <c>dotnet ef migrations add</c> scaffolds before they are edited by hand (kept as the
+/// snapshots <c>06-schema-change.scaffolded.*</c>); the scaffolded <c>CommentText</c> loses every comment's text and the
+/// corrected one keeps it; the upgrade from chapter 05 keeps
 /// every row, backfills <c>LastSeen</c> and cleans the emails; a clean-up that fails halfway changes nothing; going
 /// down to chapter 05 keeps every row but loses the profile.
 /// </summary>
@@ -15,8 +16,10 @@ public sealed class SchemaChangeTests
 {
     const string Chapter = "06-schema-change";
 
-    /// <summary>The migrations of chapter 06 as <c>dotnet ef migrations add</c> wrote them, before they were edited by hand.</summary>
-    public static readonly string ScaffoldedFolder = Path.Combine(Solutions.Root, "tests", "Workbook.Tests", "Scaffolded");
+    /// <summary>The snapshot of a migration of chapter 06 as <c>dotnet ef migrations add</c> writes it, before it is edited by hand.</summary>
+    /// <param name="name">The migration's name, such as <c>CommentText</c>.</param>
+    public static string Scaffolded(string name) =>
+        Path.Combine(Expectations.Folder(Solutions.Root), Expectations.SnapshotName(Chapter, "scaffolded", name + ".cs"));
 
     /// <summary>Chapter 05's rows: susan wrote two comments, john one, ann none; emails with capitals and spaces.</summary>
     const string Chapter05Rows = """
@@ -42,8 +45,7 @@ public sealed class SchemaChangeTests
 
         // The learner who keeps what the tool wrote: same model, same migration name, the scaffolded body.
         var migration = Directory.GetFiles(Path.Combine(copy.Folder, "Migrations"), "*_CommentText.cs").Single();
-        File.Copy(Path.Combine(ScaffoldedFolder, "CommentText.cs.txt"), migration, overwrite: true);
-        File.SetLastWriteTimeUtc(migration, DateTime.UtcNow); // newer than the build, so that it is compiled again
+        copy.Write(migration, File.ReadAllText(Scaffolded("CommentText")));
         await copy.BuildAsync();
         await copy.UpdateAsync("scaffolded.db", "UserProfile");
         copy.Sql("scaffolded.db", Chapter05Rows);
@@ -107,18 +109,31 @@ public sealed class SchemaChangeTests
         Assert.DoesNotContain(copy.Rows("app.db", """SELECT "MigrationId" FROM "__EFMigrationsHistory";"""), id => id.EndsWith("_CleanEmails"));
     }
 
-    /// <summary>The migrations <c>dotnet ef migrations add</c> scaffolded are kept as text, and the solution's are the edited ones.</summary>
+    /// <summary>
+    /// On a copy of the starter, the learner's path through the chapter: each step's model files from the solution, then
+    /// <c>dotnet ef migrations add</c>. What the tool writes matches the <c>scaffolded</c> snapshots (the versions the page
+    /// shows before the hand edits); only <c>CommentText</c> comes with the warning that data may be lost. Each scaffolded
+    /// migration is then replaced by the solution's, as the learner edits it, before the next step.
+    /// </summary>
     [Fact]
-    public void Scaffolded_migrations_are_kept_and_the_solution_edits_them()
+    public async Task Scaffolded_migrations_are_what_dotnet_ef_writes()
     {
-        var migrations = Path.Combine(Solutions.Root, "solutions", Chapter, "Migrations");
-        foreach (var name in new[] { "UserProfile", "CommentText", "CleanEmails" })
+        using var copy = await BuiltCopy.MakeAsync(Chapter, "chapters");
+        var solution = Path.Combine(Solutions.Root, "solutions", Chapter);
+        var outputs = new List<Output>();
+        foreach (var (name, files) in new (string, string[])[] { ("UserProfile", ["Models/User.cs"]), ("CommentText", ["Models/Comment.cs", "Play.cs"]), ("CleanEmails", []) })
         {
-            var scaffolded = File.ReadAllText(Path.Combine(ScaffoldedFolder, name + ".cs.txt"));
-            var solution = File.ReadAllText(Directory.GetFiles(migrations, $"*_{name}.cs").Single());
-            Assert.Contains($"public partial class {name} : Migration", scaffolded);
-            Assert.NotEqual(scaffolded, solution);
+            foreach (var file in files)
+                copy.Write(file, File.ReadAllText(Path.Combine(solution, file)));
+            var add = await DotnetCommand.RunAsync(copy.Folder, ["ef", "migrations", "add", name]);
+            Assert.True(add.ExitCode == 0, add.Transcript($"dotnet ef migrations add {name}"));
+            Assert.Equal(name == "CommentText", add.StandardOutput.Contains("may result in the loss of data"));
+
+            var generated = Path.GetRelativePath(copy.Folder, Directory.GetFiles(Path.Combine(copy.Folder, "Migrations"), $"*_{name}.cs").Single());
+            outputs.Add(new($"{name}.cs", Scrub.Lines(File.ReadAllText(Path.Combine(copy.Folder, generated)))));
+            copy.Write(generated, File.ReadAllText(Directory.GetFiles(Path.Combine(solution, "Migrations"), $"*_{name}.cs").Single()));
         }
+        SnapshotAssert.Matches(Chapter, "scaffolded", outputs);
     }
 }
 
@@ -135,13 +150,14 @@ public sealed class BuiltCopy : IDisposable
     /// <summary>The copied chapter's folder.</summary>
     public string Folder => copy.ChapterFolder;
 
-    /// <summary>Copies <c>solutions/&lt;chapter&gt;</c> and builds it.</summary>
+    /// <summary>Copies <c>&lt;track&gt;/&lt;chapter&gt;</c> and builds it.</summary>
     /// <param name="chapter">The chapter's folder name.</param>
+    /// <param name="track"><c>solutions</c> or <c>chapters</c> (the starter).</param>
     /// <returns>The built copy.</returns>
     /// <exception cref="Xunit.Sdk.XunitException">The build failed (its output is in the message).</exception>
-    public static async Task<BuiltCopy> MakeAsync(string chapter)
+    public static async Task<BuiltCopy> MakeAsync(string chapter, string track = "solutions")
     {
-        var copy = new BuiltCopy(new WorkbookCopy(Solutions.Root, "solutions", Checks.Chapter.In(Solutions.Root, "solutions", Solutions.Manifest[chapter])));
+        var copy = new BuiltCopy(new WorkbookCopy(Solutions.Root, track, Checks.Chapter.In(Solutions.Root, track, Solutions.Manifest[chapter])));
         await copy.BuildAsync();
         return copy;
     }
@@ -152,6 +168,15 @@ public sealed class BuiltCopy : IDisposable
     {
         var build = await DotnetCommand.RunAsync(Folder, ["build", "--nologo", "-c", Solutions.Configuration]);
         Assert.True(build.ExitCode == 0, build.Transcript("dotnet build"));
+    }
+
+    /// <summary>Writes <paramref name="text"/> to <paramref name="file"/> of the chapter, newer than its last build.</summary>
+    /// <param name="file">A path relative to the chapter's folder.</param>
+    /// <param name="text">The file's new text.</param>
+    public void Write(string file, string text)
+    {
+        File.WriteAllText(Path.Combine(Folder, file), text);
+        File.SetLastWriteTimeUtc(Path.Combine(Folder, file), DateTime.UtcNow);
     }
 
     /// <summary>The absolute path of the SQLite file <paramref name="database"/> in the chapter's folder.</summary>
