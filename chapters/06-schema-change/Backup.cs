@@ -7,8 +7,8 @@ public static class Backup
 {
     public static int Run(string connectionString)
     {
-        // Pooling off, so that each file is closed when its connection is.
-        var source = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadOnly, Pooling = false };
+        // ReadWrite never creates a missing file; no pooling, so each file is closed with its connection.
+        var source = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite, Pooling = false };
         if (!File.Exists(source.DataSource))
         {
             Console.Error.WriteLine($"error: there is no database at {source.DataSource} to back up.");
@@ -58,7 +58,7 @@ public static class Backup
         Console.WriteLine($"Backup: {name} (integrity check: ok)");
         var tables = Query(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
         foreach (var table in tables)
-            Console.WriteLine($"  {table}: {Query(connection, $"SELECT COUNT(*) FROM \"{table}\"").Single()} rows");
+            Console.WriteLine($"  {table}: {Query(connection, $"SELECT COUNT(*) FROM \"{table}\"").Single()} row(s)");
         return 0;
     }
 

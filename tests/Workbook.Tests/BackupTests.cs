@@ -73,8 +73,8 @@ public sealed class BackupTests(BackupTests.Copy copy) : IClassFixture<BackupTes
         Assert.Matches(@"^backups/app-\d{8}-\d{6}\.db$", name);
         Assert.Equal(["ok"], BuiltCopy.Read(backup, "PRAGMA integrity_check;"));
         Assert.Equal(original, BuiltCopy.Read(backup, AllRows));
-        Assert.Contains("  Users: 2 rows", run.StandardOutput);
-        Assert.Contains("  Comments: 2 rows", run.StandardOutput);
+        Assert.Contains("  Users: 2 row(s)", run.StandardOutput);
+        Assert.Contains("  Comments: 2 row(s)", run.StandardOutput);
     }
 
     /// <summary>
