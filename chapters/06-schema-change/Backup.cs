@@ -18,14 +18,16 @@ public static class Backup
         // One file per backup, named for the moment in UTC; CreateNew fails rather than overwrite an older one.
         var name = Path.Combine("backups", $"app-{DateTime.UtcNow:yyyyMMdd-HHmmss}.db");
         var path = Path.Combine(Config.BaseDir, name);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             new FileStream(path, FileMode.CreateNew).Dispose();
         }
-        catch (IOException) when (File.Exists(path))
+        catch (IOException error)
         {
-            Console.Error.WriteLine($"error: {name} already exists and is kept; try again in a second.");
+            Console.Error.WriteLine(File.Exists(path)
+                ? $"error: {name} already exists and is kept; try again in a second."
+                : $"error: cannot create {name}: {error.Message}");
             return 1;
         }
 
