@@ -142,9 +142,12 @@ public sealed partial class DocRunner : IDisposable
                 unreportedFailure = lastExitCode == 0 ? null : command.Line;
                 break;
             case ["cp", var from, var to]:
-                File.Copy(Path.Combine(folder, BackupName(from)), Path.Combine(folder, BackupName(to)), overwrite: true);
-                output = "";
-                lastExitCode = 0;
+                var source = Path.Combine(folder, BackupName(from));
+                lastExitCode = File.Exists(source) ? 0 : 1;
+                output = lastExitCode == 0 ? "" : $"cp: cannot stat '{from}': No such file or directory\n";
+                if (lastExitCode == 0)
+                    File.Copy(source, Path.Combine(folder, BackupName(to)), overwrite: true);
+                unreportedFailure = lastExitCode == 0 ? null : command.Line;
                 break;
             case ["dotnet", ..]:
                 if (unreportedFailure is { } failed)
