@@ -66,18 +66,19 @@ static class BehaviourProbes
         // Two comments, 20 ms apart, each with the clock read just before and just after it is made.
         var john = New(user, ("Username", "john"), ("Email", "john@example.com"));
         var before1 = DateTime.UtcNow;
-        var first = New(comment, ("Body", "my first comment!"));
+        var text = comment.GetProperty("Body") is not null ? "Body" : "Text"; // chapter 06 renames Body to Text
+        var first = New(comment, (text, "my first comment!"));
         var after1 = DateTime.UtcNow;
         Thread.Sleep(20);
         var before2 = DateTime.UtcNow;
-        var second = New(comment, ("Body", "and a second one"));
+        var second = New(comment, (text, "and a second one"));
         var after2 = DateTime.UtcNow;
         var time1 = (DateTime)timestamp.GetValue(first)!;
         var time2 = (DateTime)timestamp.GetValue(second)!;
         var timestampText = Made("A new comment", time1, before1, after1) + (time2 > time1
             ? "A comment made later gets a later Timestamp.\n"
             : $"A comment made 20 ms later gets {Show(time2)}, not a later time: the time must be read from the clock for each new comment.\n");
-        var toString = $"A comment whose Body is \"my first comment!\" prints as {first}\n";
+        var toString = $"A comment whose {text} is \"my first comment!\" prints as {first}\n";
 
         var readBackText = "";
         var cascade = "";

@@ -32,6 +32,7 @@ public static class Checks
         new("migrations", (c, info) => Task.FromResult(MigrationChecks.Migrations(c, info.Folder))),
         new("pending-model-changes", (c, _) => Task.FromResult(MigrationChecks.PendingModelChanges(c))),
         new("keeps-rows", (c, info) => Task.FromResult(MigrationChecks.KeepsRows(c, info.Folder))),
+        new("keeps-data", (c, info) => Task.FromResult(DataChecks.KeepsData(c, info.Folder))),
         new("app-db", (c, _) => Task.FromResult(MigrationChecks.ChapterDatabase(c)), ReadsChapterDatabase: true),
         new("play", (c, _) => ProgramChecks.Play(c)),
         new("shell", (c, _) => ProgramChecks.Shell(c)),

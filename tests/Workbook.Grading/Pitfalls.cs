@@ -35,6 +35,10 @@ public static class Pitfalls
             (check, failed, all) => (check == "migrations" && failed.Any(o => o.Name == "starter.txt" && o.Keyed))
                 || (check == "app-db" && failed.Any(o => o.Name == "schema.txt" && o.Keyed)
                     && Any(all, "app.db has had every migration of the chapter."))),
+        new("A scaffolded migration dropped a column and added an empty one where a rename was meant (dotnet ef warned: "
+            + "\"An operation was scaffolded that may result in the loss of data\"): replace the DropColumn and AddColumn with "
+            + "RenameColumn (or add, copy with SQL, then drop), in Up and in Down.",
+            (check, failed, _) => check == "keeps-data" && Any(failed.Where(o => o.Name == "comments.txt"), "| \"\" |")),
     ];
 
     /// <summary>

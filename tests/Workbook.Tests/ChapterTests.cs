@@ -96,3 +96,11 @@ public sealed class Chapter05(ChapterRun<Chapter05> run) : ChapterTests<Chapter0
     /// <inheritdoc />
     public static string Folder => "05-shell-play";
 }
+
+/// <summary>The snapshot tests of <c>solutions/06-schema-change</c>.</summary>
+/// <param name="run">The chapter's checks, started together.</param>
+public sealed class Chapter06(ChapterRun<Chapter06> run) : ChapterTests<Chapter06>(run), ISolutionChapter
+{
+    /// <inheritdoc />
+    public static string Folder => "06-schema-change";
+}

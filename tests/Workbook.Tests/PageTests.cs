@@ -41,3 +41,6 @@ public sealed class Page04 : PageTests<Chapter04>;
 
 /// <summary>Runs <c>docs/05-shell-play.md</c>.</summary>
 public sealed class Page05 : PageTests<Chapter05>;
+
+/// <summary>Runs <c>docs/06-schema-change.md</c>.</summary>
+public sealed class Page06 : PageTests<Chapter06>;

@@ -32,10 +32,11 @@ public static class DatabaseSchema
     /// <summary>
     /// The schema of the SQLite file <paramref name="sqliteFile"/>: one block per table in ordinal name order, EF
     /// Core's own tables (<c>__EFMigrationsHistory</c>, <c>__EFMigrationsLock</c>) left out. Each block is
-    /// <c>Users: table</c>, then one line per column (primary-key columns first, then by name) with its store type,
-    /// <c>NOT NULL</c> or <c>NULL</c> and its default if any, the primary key, each index with its columns and
-    /// whether it is unique, and each foreign key with the table and columns it references and its delete rule.
-    /// Names the database gives constraints and indexes are left out: they are not behaviour.
+    /// <c>Users: table</c>, then one line per column (primary-key columns first, then by name) with its store type and
+    /// <c>NOT NULL</c> or <c>NULL</c>, the primary key, each index with its columns and whether it is unique, and each
+    /// foreign key with the table and columns it references and its delete rule. Names the database gives constraints
+    /// and indexes are left out, and so are column defaults (SQLite needs one to add a NOT NULL column to a table with
+    /// rows; the app always writes the value): they are not behaviour.
     /// </summary>
     /// <param name="sqliteFile">An existing SQLite file; it is opened read-only.</param>
     /// <returns>The schema as keyed text, or <see cref="Empty"/>.</returns>
@@ -56,10 +57,7 @@ public static class DatabaseSchema
             var keyColumns = table.PrimaryKey?.Columns.Select(c => c.Name).ToList() ?? [];
             foreach (var column in table.Columns.OrderBy(c => keyColumns.Contains(c.Name) ? 0 : 1).ThenBy(c => c.Name, StringComparer.Ordinal))
             {
-                var line = $"{table.Name}.{column.Name}: {column.StoreType} {(column.IsNullable ? "NULL" : "NOT NULL")}";
-                if (column.DefaultValueSql is { } defaultSql)
-                    line += $", default {defaultSql}";
-                text.Append(line).Append('\n');
+                text.Append($"{table.Name}.{column.Name}: {column.StoreType} {(column.IsNullable ? "NULL" : "NOT NULL")}\n");
             }
             if (keyColumns.Count > 0)
                 text.Append($"{table.Name} primary key: ({string.Join(", ", keyColumns)})\n");

@@ -8,7 +8,8 @@ namespace Workbook.Tests.Docs;
 /// A page of <c>docs/</c>, read with Markdig into the parts the doc tests act on, in the order they appear:
 /// <c>console</c> blocks (commands a learner runs, with the output they should see), <c>powershell</c> blocks (the
 /// same for PowerShell, with <c>PS&gt; </c> prompts), <c>&lt;!-- workbook: solve --&gt;</c>
-/// markers (the learner has done the exercise's code), and code blocks that copy a snapshot
+/// markers (the learner has done the exercise's code; <c>&lt;!-- workbook: solve Models/User.cs --&gt;</c> names the files
+/// written so far), and code blocks that copy a snapshot
 /// (<c>&lt;!-- snapshot: NAME --&gt;</c> right before the block).
 /// </summary>
 public sealed partial class DocPage
@@ -45,8 +46,8 @@ public sealed partial class DocPage
             {
                 if (SnapshotMarker().Match(content) is { Success: true } marker)
                     snapshot = marker.Groups["name"].Value;
-                else if (SolveMarker().IsMatch(content))
-                    parts.Add(new SolvePart(block.Line + 1));
+                else if (SolveMarker().Match(content) is { Success: true } solve)
+                    parts.Add(new SolvePart(block.Line + 1, solve.Groups["files"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
                 continue;
             }
             if (block is not FencedCodeBlock fenced)
@@ -74,7 +75,7 @@ public sealed partial class DocPage
     [GeneratedRegex(@"^<!--\s*snapshot:\s*(?<name>\S+)\s*-->$")]
     private static partial Regex SnapshotMarker();
 
-    [GeneratedRegex(@"^<!--\s*workbook:\s*solve\s*-->$")]
+    [GeneratedRegex(@"^<!--\s*workbook:\s*solve(?<files>( +\S+)*)\s*-->$")]
     private static partial Regex SolveMarker();
 }
 
@@ -95,9 +96,13 @@ public sealed record ConsolePart(int Line, IReadOnlyList<ConsoleCommand> Command
 /// <param name="Commands">The block's commands in order (after their <c>PS&gt; </c> prompts).</param>
 public sealed record PowerShellPart(int Line, IReadOnlyList<ConsoleCommand> Commands) : DocPart(Line);
 
-/// <summary>The point where the learner has written the exercise's code: the solution's scaffolding files apply from here.</summary>
+/// <summary>The point where the learner has written the exercise's code: the solution's files apply from here.</summary>
 /// <param name="Line">The 1-based line of the marker.</param>
-public sealed record SolvePart(int Line) : DocPart(Line);
+/// <param name="Files">
+/// The files written, relative to the chapter folder; empty for all of the chapter's scaffolding. A <c>*</c> stands for a
+/// migration's timestamp (<c>Migrations/*_UserProfile.cs</c>): the learner's edit of a migration the tool wrote.
+/// </param>
+public sealed record SolvePart(int Line, IReadOnlyList<string> Files) : DocPart(Line);
 
 /// <summary>A code block that shows a snapshot, such as a migration's SQL.</summary>
 /// <param name="Line">The 1-based line of the block's opening fence.</param>

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
 using Workbook.Grading;
 
 namespace Workbook.Tests.Docs;
@@ -12,7 +15,11 @@ namespace Workbook.Tests.Docs;
 /// <remarks>
 /// The commands a page may use: <c>cd DIR</c> (relative to the folder before; the first one is relative to the
 /// workbook root), <c>echo $?</c> (the previous command's exit code; a command that fails must be followed by
-/// it), and <c>[NAME=value ...] dotnet ...</c>. <c>dotnet run --project tests/Workbook.Check -- ARGS</c> runs this
+/// it), <c>[NAME=value ...] dotnet ...</c>, <c>sqlite3 FILE "SQL"</c> (run here with Microsoft.Data.Sqlite, printing rows
+/// as the sqlite3 shell does: values joined by <c>|</c>, NULL as nothing) and <c>cp FROM TO</c>. A backup's name,
+/// <c>app-&lt;UTC yyyyMMdd-HHmmss&gt;.db</c>, is compared without its time; in a later command, the name the page shows
+/// stands for the name the run printed in its place, as the learner types the name they saw.
+/// <c>dotnet run --project tests/Workbook.Check -- ARGS</c> runs this
 /// workbook's built check on the copy's <c>chapters/</c> folder. The copy has the workbook's <c>tools/</c> folder
 /// too, so a page can run <c>dotnet run --file ../../tools/sql.cs -- app.db "SQL"</c>. Commands run with a home folder of their own
 /// (so <c>dotnet user-secrets</c> writes nowhere else, and no secret of the machine leaks in) that shares this
@@ -27,7 +34,7 @@ namespace Workbook.Tests.Docs;
 /// the window they go on working in. <c>Set-Location</c> inside a block does not carry over to later blocks.
 /// </para>
 /// </remarks>
-public sealed class DocRunner : IDisposable
+public sealed partial class DocRunner : IDisposable
 {
     /// <summary>What the copy's root folder is shown as on a page.</summary>
     public const string RootOnPage = "~/workbook";
@@ -36,6 +43,7 @@ public sealed class DocRunner : IDisposable
     readonly WorkbookCopy copy;
     readonly List<string> problems = [];
     readonly Dictionary<string, string?> isolation;
+    readonly Dictionary<string, string> backupNames = [];
     string folder;
     int? unreportedFailure;
     int lastExitCode;
@@ -79,8 +87,8 @@ public sealed class DocRunner : IDisposable
 
         foreach (var part in page.Parts)
         {
-            if (part is SolvePart)
-                Solve();
+            if (part is SolvePart solve)
+                Solve(solve);
             else if (part is ConsolePart console)
                 foreach (var command in console.Commands)
                     await RunAsync(page, command);
@@ -92,16 +100,33 @@ public sealed class DocRunner : IDisposable
         return problems;
     }
 
-    /// <summary>The learner has written the chapter's code: the solution's versions of the scaffolding files replace the starter's.</summary>
-    void Solve()
+    /// <summary>
+    /// The learner has written the chapter's code: the solution's versions of the files the marker names (or of all the
+    /// scaffolding) replace the copy's. A name with <c>*</c> must match one file in each, such as a migration the
+    /// learner's <c>dotnet ef migrations add</c> wrote under another timestamp than the solution's.
+    /// </summary>
+    void Solve(SolvePart solve)
     {
         var solution = Chapter.In(Solutions.Root, "solutions", chapter).Folder;
-        foreach (var file in chapter.Scaffolding)
+        foreach (var file in solve.Files.Count > 0 ? solve.Files : chapter.Scaffolding)
         {
-            var target = Path.Combine(copy.ChapterFolder, file);
-            File.Copy(Path.Combine(solution, file), target, overwrite: true);
+            var source = Find(solution, file);
+            var target = file.Contains('*') ? Find(copy.ChapterFolder, file) : Path.Combine(copy.ChapterFolder, file);
+            if (source is null || target is null)
+            {
+                problems.Add($"line {solve.Line}: `{file}` names no single file of the solution and of the copy.");
+                continue;
+            }
+            File.Copy(source, target, overwrite: true);
             File.SetLastWriteTimeUtc(target, DateTime.UtcNow); // as if just typed, so that builds see the change
         }
+    }
+
+    static string? Find(string folder, string file)
+    {
+        var directory = Path.Combine(folder, Path.GetDirectoryName(file) ?? "");
+        var matches = Directory.Exists(directory) ? Directory.GetFiles(directory, Path.GetFileName(file)) : [];
+        return matches.Length == 1 ? matches[0] : null;
     }
 
     async Task RunAsync(DocPage page, ConsoleCommand command)
@@ -128,6 +153,18 @@ public sealed class DocRunner : IDisposable
                 output = lastExitCode + "\n";
                 unreportedFailure = null;
                 break;
+            case ["sqlite3", var file, var sql]:
+                (output, lastExitCode) = Sqlite(Path.Combine(folder, BackupName(file)), sql);
+                unreportedFailure = lastExitCode == 0 ? null : command.Line;
+                break;
+            case ["cp", var from, var to]:
+                var source = Path.Combine(folder, BackupName(from));
+                lastExitCode = File.Exists(source) ? 0 : 1;
+                output = lastExitCode == 0 ? "" : $"cp: cannot stat '{from}': No such file or directory\n";
+                if (lastExitCode == 0)
+                    File.Copy(source, Path.Combine(folder, BackupName(to)), overwrite: true);
+                unreportedFailure = lastExitCode == 0 ? null : command.Line;
+                break;
             case ["dotnet", ..]:
                 if (unreportedFailure is { } failed)
                     problems.Add($"line {failed}: the command failed and the page does not show it (follow it with `$ echo $?`).");
@@ -137,18 +174,24 @@ public sealed class DocRunner : IDisposable
                 unreportedFailure = run.ExitCode == 0 ? null : command.Line;
                 break;
             default:
-                problems.Add($"line {command.Line}: `{command.Text}` is not a command the doc tests can run (cd, echo $?, dotnet).");
+                problems.Add($"line {command.Line}: `{command.Text}` is not a command the doc tests can run (cd, echo $?, dotnet, sqlite3, cp).");
                 return;
         }
 
         Compare(page, command, output);
     }
 
-    /// <summary>Adds a problem when <paramref name="output"/>, scrubbed, does not match what the page shows for <paramref name="command"/>.</summary>
+    /// <summary>
+    /// Adds a problem when <paramref name="output"/>, scrubbed, does not match what the page shows for
+    /// <paramref name="command"/>; a backup's name is compared without its time, and remembered for later commands.
+    /// </summary>
     void Compare(DocPage page, ConsoleCommand command, string output)
     {
-        var actual = Scrub.All(output, (copy.Root, RootOnPage));
-        var expected = Scrub.Volatile(Scrub.Lines(string.Join("\n", command.ExpectedOutput)));
+        var shown = string.Join("\n", command.ExpectedOutput);
+        foreach (var (onPage, printed) in BackupStamp().Matches(shown).Zip(BackupStamp().Matches(output)))
+            backupNames.TryAdd(onPage.Value, printed.Value);
+        var actual = BackupStamp().Replace(Scrub.All(output, (copy.Root, RootOnPage)), "app-{utc-stamp}.db");
+        var expected = BackupStamp().Replace(Scrub.Volatile(Scrub.Lines(shown)), "app-{utc-stamp}.db");
         if (!OutputMatches(expected.TrimEnd('\n').Split('\n'), actual.TrimEnd('\n').Split('\n')))
         {
             problems.Add($"{Path.GetFileName(page.Path)} line {command.Line}: `{command.Text}` printed something else "
@@ -206,6 +249,40 @@ public sealed class DocRunner : IDisposable
             problems.Add($"{Path.GetFileName(page.Path)} line {block.Line}: the PowerShell block leaves $env:{left[6..]} set; "
                 + $"end it with `PS> Remove-Item Env:{left[6..]}`.");
     }
+
+    /// <summary>A backup's name as the page shows it becomes the name the run printed in its place.</summary>
+    string BackupName(string path) => BackupStamp().Replace(path, name => backupNames.GetValueOrDefault(name.Value, name.Value));
+
+    /// <summary>What <c>sqlite3 FILE "SQL"</c> prints, and its exit code: each row's values joined by '|', or the error.</summary>
+    static (string Output, int ExitCode) Sqlite(string file, string sql)
+    {
+        var text = new StringBuilder();
+        try
+        {
+            using var connection = new SqliteConnection(SqliteSchema.ConnectionString(file));
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            using var reader = command.ExecuteReader();
+            do
+            {
+                while (reader.Read())
+                {
+                    var values = Enumerable.Range(0, reader.FieldCount)
+                        .Select(i => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture));
+                    text.Append(string.Join('|', values)).Append('\n');
+                }
+            } while (reader.NextResult());
+            return (text.ToString(), 0);
+        }
+        catch (SqliteException error)
+        {
+            return (text.Append($"Error: {error.Message}\n").ToString(), 1);
+        }
+    }
+
+    [GeneratedRegex(@"app-\d{8}-\d{6}\.db")]
+    private static partial Regex BackupStamp();
 
     /// <summary>The check command on a page becomes this workbook's built check, pointed at the copy.</summary>
     List<string> CheckToolArguments(List<string> arguments)

@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Workbook.Grading.Schema;
+
+namespace Workbook.Grading;
+
+/// <summary>
+/// Graded: what chapter 06's migrations do to a database that already holds data. A new SQLite file is taken through
+/// the migrations the starter came with (chapter 05's schema), filled with known rows (users with capitals and
+/// spaces in their emails, one without comments, comments at known times), then upgraded with the chapter's own
+/// migrations, taken back down to chapter 05 and up again. Every row must come through with its data.
+/// </summary>
+static class DataChecks
+{
+    static readonly (string Username, string Email, string? Hash)[] Users =
+    [
+        ("susan", " Susan@Example.com", null),
+        ("john", "john@example.com", "not-a-real-hash"),
+        ("ann", "ANN@example.com ", null),
+    ];
+
+    static readonly (string Body, string Timestamp, int UserId)[] Comments =
+    [
+        ("first!", "2026-11-20 09:00:00", 1),
+        ("a second one", "2026-11-21 10:30:00.5", 1),
+        ("hello", "2026-11-22 08:15:00", 2),
+    ];
+
+    /// <summary>
+    /// <c>last-seen.txt</c>: each user's <c>LastSeen</c> after the upgrade (the time of their latest comment, or the
+    /// time of the upgrade for a user with none) and that every other column kept its value; <c>comments.txt</c>: every
+    /// comment's text (now <c>Text</c>), time and author after the upgrade; <c>emails.txt</c>: the emails, trimmed and
+    /// lower-cased; <c>down.txt</c>: going back to chapter 05's last migration keeps every row and brings back its
+    /// schema; <c>up-again.txt</c>: upgrading again brings back this chapter's schema and keeps the rows.
+    /// </summary>
+    /// <param name="chapter">The chapter's built assembly.</param>
+    /// <param name="gradedAs">The chapter whose starter's migrations count.</param>
+    public static IReadOnlyList<Output> KeepsData(ChapterAssembly chapter, string gradedAs)
+    {
+        var starterCount = Workspace.StarterMigrationCount(gradedAs);
+        using var temp = new TempFolder();
+        var file = temp["app.db"];
+        using var db = chapter.CreateDbContext(file, ignorePendingModelChanges: true);
+        var ids = db.GetService<IMigrationsAssembly>().Migrations.Keys.ToList();
+        string[] names = ["last-seen.txt", "comments.txt", "emails.txt", "down.txt", "up-again.txt"];
+        if (starterCount == 0 || ids.Count <= starterCount)
+            return names.Select(n => new Output(n, $"No migration after the {starterCount} the starter came with yet.\n")).ToList();
+
+        var migrator = db.GetService<IMigrator>();
+        migrator.Migrate(ids[starterCount - 1]);
+        var starterSchema = DatabaseSchema.ReadSqlite(file);
+        Execute(file, string.Concat(Users.Select((u, i) =>
+            $"INSERT INTO \"Users\" (\"Id\", \"Username\", \"Email\", \"PasswordHash\") VALUES ({i + 1}, {Sql(u.Username)}, {Sql(u.Email)}, {Sql(u.Hash)});\n"))
+            + string.Concat(Comments.Select((c, i) =>
+            $"INSERT INTO \"Comments\" (\"Id\", \"Body\", \"Timestamp\", \"UserId\") VALUES ({i + 1}, {Sql(c.Body)}, {Sql(c.Timestamp)}, {c.UserId});\n")));
+
+        var before = DateTime.UtcNow.AddSeconds(-1);
+        if (Apply(migrator, ids[^1]) is { } failure)
+            return names.Select(n => new Output(n, $"Upgrading a database that holds users and comments fails: {failure}\n")).ToList();
+        var after = DateTime.UtcNow.AddSeconds(1);
+        var upgraded = DatabaseSchema.ReadSqlite(file);
+
+        var lastSeen = Read(file, """SELECT "Id", "Username", "PasswordHash", "AboutMe", "LastSeen" FROM "Users" ORDER BY "Id";""", row =>
+        {
+            var id = Convert.ToInt32(row[0], CultureInfo.InvariantCulture);
+            var (username, _, hash) = Users[id - 1];
+            var kept = Equals(row[1], username) && Equals(row[2], hash) && row[3] is null ? "every other column kept" : $"changed: {row[1]} | {row[2] ?? "NULL"} | {row[3] ?? "NULL"}";
+            var latest = Comments.Where(c => c.UserId == id).Select(c => Parse(c.Timestamp)).DefaultIfEmpty().Max();
+            var seen = row[4] is string text && TryParse(text, out var time) ? time : (DateTime?)null;
+            var rule = latest != default
+                ? seen == latest ? "LastSeen is the time of their latest comment" : $"LastSeen is {row[4] ?? "NULL"}, not the time of their latest comment ({Show(latest)})"
+                : seen is { } upgradeTime && upgradeTime >= before && upgradeTime <= after ? "LastSeen is the time of the upgrade (no comments)"
+                : $"LastSeen is {row[4] ?? "NULL"}, not the time of the upgrade (this user has no comments)";
+            return $"{username}: {rule}; {kept}";
+        });
+        var comments = Read(file, """SELECT "Id", "Text", "Timestamp", "UserId" FROM "Comments" ORDER BY "Id";""", row =>
+            $"{row[0]} | \"{row[1]}\" | {(row[2] is string t && TryParse(t, out var time) ? Show(time) : row[2])} | user {row[3]}");
+        var emails = Read(file, """SELECT "Username", "Email" FROM "Users" ORDER BY "Id";""", row => $"{row[0]}: {row[1]}");
+
+        var down = new StringBuilder();
+        if (Apply(migrator, ids[starterCount - 1]) is { } downFailure)
+            down.Append($"Going back to the starter's last migration fails: {downFailure}\n");
+        else
+        {
+            var schema = DatabaseSchema.ReadSqlite(file);
+            down.Append(schema == starterSchema
+                ? "Back at the starter's last migration, the schema is chapter 05's again.\n"
+                : "Back at the starter's last migration, the schema differs from chapter 05's (- chapter 05, + now):\n" + KeyedText.Compare(starterSchema, schema).Diff);
+            down.Append(Read(file, """SELECT "Id", "Username", "Email", "PasswordHash" FROM "Users" ORDER BY "Id";""", row => $"{row[0]} | {row[1]} | {row[2]} | {row[3] ?? "NULL"}"));
+            down.Append(Read(file, """SELECT "Id", "Body", "Timestamp", "UserId" FROM "Comments" ORDER BY "Id";""",
+                row => $"{row[0]} | \"{row[1]}\" | {(row[2] is string t && TryParse(t, out var time) ? Show(time) : row[2])} | user {row[3]}"));
+        }
+
+        var upAgain = new StringBuilder();
+        if (Apply(migrator, ids[^1]) is { } upFailure)
+            upAgain.Append($"Upgrading again fails: {upFailure}\n");
+        else
+        {
+            var schema = DatabaseSchema.ReadSqlite(file);
+            upAgain.Append(schema == upgraded
+                ? "Upgraded again, the schema is this chapter's again.\n"
+                : "Upgraded again, the schema differs from the first upgrade's (- first, + again):\n" + KeyedText.Compare(upgraded, schema).Diff);
+            upAgain.Append(Read(file, """SELECT COUNT(*) FROM "Users";""", row => $"{row[0]} users"))
+                .Append(Read(file, """SELECT COUNT(*) FROM "Comments";""", row => $"{row[0]} comments"));
+        }
+        return
+        [
+            new("last-seen.txt", lastSeen),
+            new("comments.txt", comments),
+            new("emails.txt", emails),
+            new("down.txt", down.ToString()),
+            new("up-again.txt", upAgain.ToString()),
+        ];
+    }
+
+    static string Sql(string? value) => value is null ? "NULL" : "'" + value.Replace("'", "''") + "'";
+
+    static DateTime Parse(string text) => DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+
+    static bool TryParse(string text, out DateTime time) =>
+        DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out time);
+
+    static string Show(DateTime time) => time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.');
+
+    static void Execute(string file, string sql)
+    {
+        using var connection = new SqliteConnection(SqliteSchema.ConnectionString(file));
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>One line per row, made by <paramref name="line"/> from the row's values (null for NULL); or the error, as one line.</summary>
+    static string Read(string file, string sql, Func<object?[], string> line)
+    {
+        try
+        {
+            using var connection = new SqliteConnection(SqliteSchema.ConnectionString(file, readOnly: true));
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            using var reader = command.ExecuteReader();
+            var text = new StringBuilder();
+            while (reader.Read())
+                text.Append(line(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray())).Append('\n');
+            return text.ToString();
+        }
+        catch (SqliteException error)
+        {
+            return $"Reading the rows fails: {error.Message}\n";
+        }
+    }
+
+    static string? Apply(IMigrator migrator, string target)
+    {
+        try
+        {
+            migrator.Migrate(target);
+            return null;
+        }
+        catch (Exception error) when (error is SqliteException or InvalidOperationException or DbUpdateException)
+        {
+            return error.InnerException?.Message ?? error.Message;
+        }
+    }
+}
