@@ -12,6 +12,8 @@ static class CheckCommand
     {
         var root = Workspace.FindRoot();
         var manifest = Manifest.Load(root);
+        if (options.ClassFolder is { } classFolder)
+            return await ClassGrading.RunAsync(Path.GetFullPath(classFolder), options.Chapter, root, manifest, console);
         if (!ChapterSelection.TryResolve(root, manifest, options.Path, options.Chapter, out var chapters, out var problem))
         {
             var result = new ChapterResult(options.Chapter ?? options.Path ?? "", "", Status.Error, false, problem, [], []);
@@ -98,4 +100,5 @@ static class CheckCommand
 /// <param name="Format"><c>text</c> (the report for people) or <c>exercism</c> (Exercism's results.json on standard output).</param>
 /// <param name="Watch">Check again on every save until Ctrl+C.</param>
 /// <param name="NoCache">Grade every chapter afresh, even when its inputs have not changed since its last result.</param>
-sealed record CheckOptions(string? Chapter, string? Path, string? JsonFile, string Format, bool Watch, bool NoCache);
+/// <param name="ClassFolder">A folder of learners' clones to grade as a class (see <see cref="ClassGrading"/>), or null.</param>
+sealed record CheckOptions(string? Chapter, string? Path, string? JsonFile, string Format, bool Watch, bool NoCache, string? ClassFolder);

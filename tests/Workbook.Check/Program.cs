@@ -31,12 +31,17 @@ var noCacheOption = new Option<bool>("--no-cache")
 {
     Description = "Grade afresh even when nothing the result depends on has changed since the last check.",
 };
+var classOption = new Option<string?>("--class")
+{
+    Description = "Grade a whole class: a folder with one sub-folder per learner (a clone of the workbook). Writes a table, "
+        + "summary.csv and each learner's JSON into FOLDER/check-results/.",
+};
 var command = new RootCommand("Checks a learner's chapters against the expectations the solutions meet.")
 {
-    chapterArgument, pathOption, jsonOption, formatOption, watchOption, noCacheOption,
+    chapterArgument, pathOption, jsonOption, formatOption, watchOption, noCacheOption, classOption,
 };
 command.SetAction((parse, cancel) => CheckCommand.RunAsync(
     new CheckOptions(parse.GetValue(chapterArgument), parse.GetValue(pathOption), parse.GetValue(jsonOption),
-        parse.GetValue(formatOption)!, parse.GetValue(watchOption), parse.GetValue(noCacheOption)),
+        parse.GetValue(formatOption)!, parse.GetValue(watchOption), parse.GetValue(noCacheOption), parse.GetValue(classOption)),
     new CheckConsole(), cancel));
 return await command.Parse(args).InvokeAsync();

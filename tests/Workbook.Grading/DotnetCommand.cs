@@ -9,8 +9,9 @@ public static class DotnetCommand
 {
     /// <summary>
     /// Runs <c>dotnet &lt;arguments&gt;</c> in <paramref name="workingFolder"/> and waits for it, with
-    /// <c>DATABASE_URL</c> removed from the environment and <c>NUGET_PACKAGES</c> set to the learner's package folder
-    /// (<see cref="LearnerEnvironment.PackagesFolder"/>) unless <paramref name="environment"/> sets them.
+    /// <c>DATABASE_URL</c> removed from the environment, <c>NUGET_PACKAGES</c> set to the learner's package folder
+    /// (<see cref="LearnerEnvironment.PackagesFolder"/>) and <c>DOTNET_CLI_HOME</c> to the learner's .NET CLI home (where
+    /// the local tools are recorded), unless <paramref name="environment"/> sets them.
     /// </summary>
     /// <param name="workingFolder">An existing folder to run in.</param>
     /// <param name="arguments">The arguments after <c>dotnet</c>, each passed as one argument.</param>
@@ -24,7 +25,13 @@ public static class DotnetCommand
         IReadOnlyDictionary<string, string?>? environment = null, string? standardInput = null, TimeSpan? timeout = null)
     {
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
-        var variables = new Dictionary<string, string?> { ["DATABASE_URL"] = null, ["NUGET_PACKAGES"] = LearnerEnvironment.PackagesFolder };
+        var variables = new Dictionary<string, string?>
+        {
+            ["DATABASE_URL"] = null,
+            ["NUGET_PACKAGES"] = LearnerEnvironment.PackagesFolder,
+            // Where `dotnet tool restore` recorded the local tools (dotnet ef): the learner's, whatever HOME is.
+            ["DOTNET_CLI_HOME"] = Environment.GetEnvironmentVariable("DOTNET_CLI_HOME") ?? LearnerEnvironment.RealHome,
+        };
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
             variables[name] = value;
         var result = await Cli.Wrap("dotnet")

@@ -135,4 +135,39 @@ public sealed class CheckModesTests
         using var json = JsonDocument.Parse(run.StandardOutput);
         return json.RootElement.Clone();
     }
+
+    /// <summary>
+    /// <c>--class</c> grades every learner's folder of a class: a solved chapter 02 passes, one that does not compile is
+    /// that learner's error, and a folder that is no clone at all is that learner's error too, never the run's; the
+    /// summary comes as a table and as CSV, with each learner's JSON beside it.
+    /// </summary>
+    [Fact]
+    public async Task A_class_is_graded_learner_by_learner_and_one_broken_clone_is_that_learners_error()
+    {
+        using var classroom = new TempFolder();
+        void Learner(string name, Action<string>? spoil = null)
+        {
+            var folder = Path.Combine(classroom.Path, name, "chapters", "02-user-model");
+            var solution = Path.Combine(Solutions.Root, "solutions", "02-user-model");
+            foreach (var file in Workbook.Grading.Chapter.In(Solutions.Root, "solutions", Solutions.Manifest["02-user-model"]).Files())
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(folder, file))!);
+                File.Copy(Path.Combine(solution, file), Path.Combine(folder, file));
+            }
+            spoil?.Invoke(folder);
+        }
+        Learner("ann");
+        Learner("bob", folder => File.AppendAllText(Path.Combine(folder, "Models", "User.cs"), "\npublic class Broken { int }\n"));
+        Directory.CreateDirectory(Path.Combine(classroom.Path, "cleo", "notes"));
+
+        var run = await DotnetCommand.RunAsync(classroom.Path, [Solutions.CheckTool, "02", "--class", classroom.Path]);
+
+        Assert.Equal(1, run.ExitCode);
+        var results = Path.Combine(classroom.Path, "check-results");
+        Assert.Equal("learner,02-user-model\nann,pass\nbob,error\ncleo,error\n", File.ReadAllText(Path.Combine(results, "summary.csv")));
+        Assert.Contains("ann      pass", run.StandardOutput);
+        foreach (var learner in new[] { "ann", "bob", "cleo" })
+            Assert.True(File.Exists(Path.Combine(results, learner + ".json")), learner);
+        Assert.Contains("error CS1519", File.ReadAllText(Path.Combine(results, "bob.json")));
+    }
 }

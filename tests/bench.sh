@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Prints how long a learner and an instructor wait, measured on this machine, side by side with `dotnet ef`.
+# Usage: tests/bench.sh [--quick]   (--quick leaves out the test suite's timings, which take minutes)
+# Run it after `dotnet build Workbook.sln` on a quiet machine; each figure is the best of three runs (but the suite's).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+check="$root/tests/Workbook.Check/bin/Debug/net10.0/Workbook.Check.dll"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+now() { date +%s.%N; }
+# best SECONDS of three runs of a command (its output thrown away)
+best() {
+  local best=""
+  for _ in 1 2 3; do
+    local start end took
+    start=$(now); "$@" >/dev/null 2>&1; end=$(now)
+    took=$(echo "$end - $start" | bc)
+    if [ -z "$best" ] || [ "$(echo "$took < $best" | bc)" -eq 1 ]; then best=$took; fi
+  done
+  printf '%.2f' "$best"
+}
+ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
+
+# A learner's clone, made from the solutions: chapters 01-05 solved and built, chapter 03 and 04 migrated.
+mkdir -p "$work/learner"
+cp global.json Directory.Build.props Directory.Packages.props "$work/learner/"
+mkdir -p "$work/learner/.config" && cp .config/dotnet-tools.json "$work/learner/.config/"
+mkdir -p "$work/learner/chapters"
+for chapter in solutions/0[1-5]-*; do
+  name=$(basename "$chapter")
+  rsync -a --exclude bin --exclude obj --exclude '*.db' "$chapter/" "$work/learner/chapters/$name/"
+  dotnet build "$work/learner/chapters/$name" -v q --nologo >/dev/null
+done
+for name in 03-first-migration 04-comment-relationship; do
+  (cd "$work/learner/chapters/$name" && dotnet ef database update --no-build >/dev/null)
+done
+chapters="$work/learner/chapters"
+
+echo "== One chapter, built and solved (the README's command, and the built check alone)"
+ef=$(cd "$chapters/03-first-migration" && best dotnet ef migrations script)
+readme=$(best dotnet run --project tests/Workbook.Check -- 03 --path "$chapters" --no-cache)
+readme_cached=$(best dotnet run --project tests/Workbook.Check -- 03 --path "$chapters")
+fast=$(best ./check 03 --path "$chapters" --no-cache)
+fast_cached=$(best ./check 03 --path "$chapters")
+echo "dotnet ef migrations script (chapter 03):            ${ef} s"
+echo "dotnet run --project tests/Workbook.Check -- 03:     ${readme} s fresh ($(ratio "$readme" "$ef")x ef), ${readme_cached} s unchanged ($(ratio "$readme_cached" "$ef")x ef)"
+echo "./check 03:                                          ${fast} s fresh ($(ratio "$fast" "$ef")x ef), ${fast_cached} s unchanged ($(ratio "$fast_cached" "$ef")x ef)"
+five=$(best ./check 05 --path "$chapters" --no-cache)
+echo "./check 05:                                          ${five} s fresh"
+
+echo "== Progress view of five chapters"
+progress=$(best ./check --path "$chapters" --no-cache)
+progress_cached=$(best ./check --path "$chapters")
+echo "./check (five chapters):                             ${progress} s fresh, ${progress_cached} s unchanged"
+
+echo "== Watch mode: from a save in chapter 03 to its result"
+log="$work/watch.log"
+dotnet "$check" 03 --path "$chapters" --watch >"$log" 2>&1 &
+watcher=$!
+for _ in $(seq 1 600); do grep -q "^Watching" "$log" && break; sleep 0.1; done
+lines=$(wc -l <"$log")
+start=$(now)
+echo "// saved $(date +%s%N)" >>"$chapters/03-first-migration/Program.cs"
+for _ in $(seq 1 600); do
+  tail -n +"$((lines + 1))" "$log" | grep -qE "checks (pass|fail)" && break
+  sleep 0.05
+done
+end=$(now)
+kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null
+printf 'save to result:                                      %.2f s\n' "$(echo "$end - $start" | bc)"
+
+echo "== A class: N copies of a solved chapter 03"
+for n in 10 20 30; do
+  rm -rf "$work/class"
+  for i in $(seq -w 1 "$n"); do
+    mkdir -p "$work/class/learner$i/chapters"
+    rsync -a --exclude bin --exclude obj "$chapters/03-first-migration/" "$work/class/learner$i/chapters/03-first-migration/"
+  done
+  start=$(now); dotnet "$check" 03 --class "$work/class" >/dev/null 2>&1; end=$(now)
+  printf '%2d learners:                                         %.1f s\n' "$n" "$(echo "$end - $start" | bc)"
+done
+
+if [ "${1:-}" != "--quick" ]; then
+  echo "== dotnet test Workbook.sln, warm (after one build)"
+  start=$(now); dotnet test Workbook.sln --no-build >/dev/null 2>&1; end=$(now)
+  printf 'all tests:                                           %.0f s\n' "$(echo "$end - $start" | bc)"
+  start=$(now); dotnet test Workbook.sln --no-build --filter "Category!=Docs" >/dev/null 2>&1; end=$(now)
+  printf 'all but Docs:                                        %.0f s\n' "$(echo "$end - $start" | bc)"
+fi
