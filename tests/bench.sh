@@ -30,7 +30,7 @@ mkdir -p "$work/learner/.config" && cp .config/dotnet-tools.json "$work/learner/
 mkdir -p "$work/learner/chapters"
 for chapter in solutions/0[1-5]-*; do
   name=$(basename "$chapter")
-  rsync -a --exclude bin --exclude obj --exclude '*.db' "$chapter/" "$work/learner/chapters/$name/"
+  cp -r "$chapter" "$work/learner/chapters/$name" && rm -rf "$work/learner/chapters/$name"/{bin,obj} "$work/learner/chapters/$name"/*.db
   dotnet build "$work/learner/chapters/$name" -v q --nologo >/dev/null
 done
 for name in 03-first-migration 04-comment-relationship; do
@@ -76,7 +76,7 @@ for n in 10 20 30; do
   rm -rf "$work/class"
   for i in $(seq -w 1 "$n"); do
     mkdir -p "$work/class/learner$i/chapters"
-    rsync -a --exclude bin --exclude obj "$chapters/03-first-migration/" "$work/class/learner$i/chapters/03-first-migration/"
+    cp -r "$chapters/03-first-migration" "$work/class/learner$i/chapters/" && rm -rf "$work/class/learner$i/chapters/03-first-migration"/{bin,obj}
   done
   start=$(now); dotnet "$check" 03 --class "$work/class" >/dev/null 2>&1; end=$(now)
   printf '%2d learners:                                         %.1f s\n' "$n" "$(echo "$end - $start" | bc)"

@@ -46,7 +46,7 @@ public sealed class ChapterAssembly
         var path = chapter.BuiltAssembly(configuration);
         var build = $"{path}|{File.GetLastWriteTimeUtc(path).Ticks}";
         return Loaded.GetOrAdd(build, _ => new Lazy<ChapterAssembly>(() =>
-            new ChapterAssembly(chapter, path, new ChapterLoadContext(path).LoadFromAssemblyPath(path)))).Value;
+            new ChapterAssembly(chapter, path, new ChapterLoadContext(path).LoadFromBytes(path)))).Value;
     }
 
     /// <summary>
@@ -123,10 +123,20 @@ public sealed class ChapterAssembly
         readonly string mainAssembly = path;
         readonly AssemblyDependencyResolver resolver = new(path);
 
+        /// <summary>
+        /// Loads the chapter's assembly from its bytes, not its path: the runtime keeps an image it opened by path, so a
+        /// chapter rebuilt in place would otherwise be loaded again as the build it had before.
+        /// </summary>
+        public Assembly LoadFromBytes(string assemblyPath)
+        {
+            using var bytes = new MemoryStream(File.ReadAllBytes(assemblyPath));
+            return LoadFromStream(bytes);
+        }
+
         protected override Assembly? Load(AssemblyName name)
         {
             if (name.Name == System.IO.Path.GetFileNameWithoutExtension(mainAssembly))
-                return LoadFromAssemblyPath(mainAssembly);
+                return LoadFromBytes(mainAssembly);
             try
             {
                 return Default.LoadFromAssemblyName(name);

@@ -59,7 +59,7 @@ static class DataChecks
             $"INSERT INTO \"Comments\" (\"Id\", \"Body\", \"Timestamp\", \"UserId\") VALUES ({i + 1}, {Sql(c.Body)}, {Sql(c.Timestamp)}, {c.UserId});\n")));
 
         var before = DateTime.UtcNow.AddSeconds(-1);
-        if (Apply(migrator, ids[^1]) is { } failure)
+        if (MigrationChecks.Apply(migrator, ids[^1]) is { } failure)
             return names.Select(n => new Output(n, $"Upgrading a database that holds users and comments fails: {failure}\n")).ToList();
         var after = DateTime.UtcNow.AddSeconds(1);
         var upgraded = DatabaseSchema.ReadSqlite(file);
@@ -82,7 +82,7 @@ static class DataChecks
         var emails = Read(file, """SELECT "Username", "Email" FROM "Users" ORDER BY "Id";""", row => $"{row[0]}: {row[1]}");
 
         var down = new StringBuilder();
-        if (Apply(migrator, ids[starterCount - 1]) is { } downFailure)
+        if (MigrationChecks.Apply(migrator, ids[starterCount - 1]) is { } downFailure)
             down.Append($"Going back to the starter's last migration fails: {downFailure}\n");
         else
         {
@@ -96,7 +96,7 @@ static class DataChecks
         }
 
         var upAgain = new StringBuilder();
-        if (Apply(migrator, ids[^1]) is { } upFailure)
+        if (MigrationChecks.Apply(migrator, ids[^1]) is { } upFailure)
             upAgain.Append($"Upgrading again fails: {upFailure}\n");
         else
         {
@@ -153,19 +153,6 @@ static class DataChecks
         catch (SqliteException error)
         {
             return $"Reading the rows fails: {error.Message}\n";
-        }
-    }
-
-    static string? Apply(IMigrator migrator, string target)
-    {
-        try
-        {
-            migrator.Migrate(target);
-            return null;
-        }
-        catch (Exception error) when (error is SqliteException or InvalidOperationException or DbUpdateException)
-        {
-            return error.InnerException?.Message ?? error.Message;
         }
     }
 }

@@ -259,7 +259,7 @@ static class MigrationChecks
     const string NoMigrations = "No migrations yet: run `dotnet ef migrations add <Name>` in the chapter folder.\n";
 
     /// <summary>Applies or reverts migrations up to <paramref name="target"/>; the innermost error message when that fails, else null.</summary>
-    static string? Apply(IMigrator migrator, string target)
+    internal static string? Apply(IMigrator migrator, string target)
     {
         try
         {

@@ -170,4 +170,25 @@ public sealed class CheckModesTests
             Assert.True(File.Exists(Path.Combine(results, learner + ".json")), learner);
         Assert.Contains("error CS1519", File.ReadAllText(Path.Combine(results, "bob.json")));
     }
+
+    /// <summary>
+    /// One grader in one process grades a chapter, the learner saves a mistake, and the same grader grades the chapter
+    /// again: the second verdict comes from the new build (the runtime must not hand back the assembly it loaded first
+    /// from the same path).
+    /// </summary>
+    [Fact]
+    public async Task The_same_process_grades_a_chapter_rebuilt_in_place_from_its_new_build()
+    {
+        using var learner = new LearnerCopy("solutions", "02-user-model");
+        var chapter = new Chapter(Solutions.Manifest["02-user-model"], learner.Folder);
+        var grader = new Grader(Solutions.Root, Solutions.Manifest, Solutions.Configuration);
+
+        var before = await grader.GradeAsync(chapter);
+        learner.Edit("Models/User.cs", "[MaxLength(120)]", "[MaxLength(121)]");
+        var after = await grader.GradeAsync(chapter);
+
+        Assert.True(before.Status == Status.Pass, Report.Details(before));
+        Assert.Equal(Status.Fail, after.Status);
+        Assert.Contains("max length 121", after.Checks.Single(c => c.Name == "model").Message);
+    }
 }

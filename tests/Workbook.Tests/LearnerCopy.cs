@@ -62,9 +62,13 @@ public sealed class LearnerCopy : IDisposable
     /// </summary>
     public async Task DotnetAsync(params string[] arguments)
     {
-        var run = await DotnetCommand.RunAsync(Folder, arguments, LearnerEnvironment.ForChapterCode(LearnerEnvironment.IsolatedHome));
+        var run = await RunDotnetAsync(arguments);
         Assert.True(run.ExitCode == 0, run.Transcript("dotnet " + string.Join(' ', arguments)));
     }
+
+    /// <summary>Runs <c>dotnet &lt;arguments&gt;</c> as <see cref="DotnetAsync"/> does, for a command that may fail: its exit code and output.</summary>
+    public Task<ProgramRun> RunDotnetAsync(params string[] arguments) =>
+        DotnetCommand.RunAsync(Folder, arguments, LearnerEnvironment.ForChapterCode(LearnerEnvironment.IsolatedHome));
 
     /// <summary>
     /// Runs the check command on the chapter as a learner does (<c>--path</c> this chapter folder, or

@@ -32,8 +32,7 @@ public sealed class PitfallTests
         using var learner = new LearnerCopy("solutions", "03-first-migration");
         File.Delete(learner["BlogContextFactory.cs"]);
         await learner.DotnetAsync("build", "--nologo", "-v", "q");
-        var ef = await Workbook.Grading.DotnetCommand.RunAsync(learner.Folder, ["ef", "migrations", "list"],
-            Workbook.Grading.LearnerEnvironment.ForChapterCode(Workbook.Grading.LearnerEnvironment.IsolatedHome));
+        var ef = await learner.RunDotnetAsync("ef", "migrations", "list");
         Assert.Contains("Unable to create a 'DbContext' of type", ef.StandardOutput + ef.StandardError);
 
         var check = await learner.CheckAsync();
@@ -65,8 +64,7 @@ public sealed class PitfallTests
         using var learner = new LearnerCopy("solutions", "03-first-migration");
         learner.Edit("Program.cs", "Console.WriteLine($\"Applied migrations:", "db.Database.EnsureCreated();\nConsole.WriteLine($\"Applied migrations:");
         await learner.DotnetAsync("run");
-        var update = await Workbook.Grading.DotnetCommand.RunAsync(learner.Folder, ["ef", "database", "update"],
-            Workbook.Grading.LearnerEnvironment.ForChapterCode(Workbook.Grading.LearnerEnvironment.IsolatedHome));
+        var update = await learner.RunDotnetAsync("ef", "database", "update");
         Assert.Contains("table \"Users\" already exists", update.StandardOutput + update.StandardError);
 
         var check = await learner.CheckAsync();
