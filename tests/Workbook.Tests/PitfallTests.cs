@@ -97,4 +97,25 @@ public sealed class PitfallTests
         Assert.StartsWith("Pitfall: A migration was edited after a database had applied it", check.Message("app-db"));
         Assert.Contains("- Comments index (Timestamp): not unique", check.Message("app-db"));
     }
+
+    /// <summary>
+    /// Chapter 06 with the <c>CommentText</c> migration as <c>dotnet ef</c> scaffolded it (drop <c>Body</c>, add an empty
+    /// <c>Text</c>; the snapshot <c>06-schema-change.scaffolded.CommentText.cs</c>, which a test keeps equal to what the
+    /// tool writes): the schema is right, but every comment's text is lost, and the check names the pitfall.
+    /// </summary>
+    [Fact]
+    public async Task A_scaffolded_migration_that_loses_data()
+    {
+        using var learner = new LearnerCopy("solutions", "06-schema-change");
+        var scaffolded = File.ReadAllText(Path.Combine(Workbook.Grading.Expectations.Folder(Solutions.Root), "06-schema-change.scaffolded.CommentText.cs.snap"));
+        File.WriteAllText(learner.Find("_CommentText.cs"), scaffolded);
+
+        var check = await learner.CheckAsync();
+
+        Assert.Contains("keeps-data", check.Failing);
+        Assert.DoesNotContain("migrations", check.Failing);
+        Assert.StartsWith("Pitfall: A scaffolded migration dropped a column and added an empty one", check.Message("keeps-data"));
+        Assert.Contains("+ 1 | \"\" | 2026-11-20 09:00:00 | user 1", check.Message("keeps-data"));
+        Assert.Equal("6.3", check.Hints("keeps-data")[0]);
+    }
 }
