@@ -25,11 +25,11 @@ public sealed class PostgresServer
 
     readonly NpgsqlConnectionStringBuilder admin;
 
-    PostgresServer(NpgsqlConnectionStringBuilder admin, TimeSpan startTime, bool throwaway)
+    PostgresServer(NpgsqlConnectionStringBuilder admin, TimeSpan startTime, string? binaries)
     {
         this.admin = admin;
         StartTime = startTime;
-        Throwaway = throwaway;
+        Binaries = binaries;
     }
 
     /// <summary>
@@ -44,7 +44,24 @@ public sealed class PostgresServer
     public TimeSpan StartTime { get; }
 
     /// <summary>True for a server this process started; false for the one <c>WORKBOOK_POSTGRES_URL</c> names.</summary>
-    public bool Throwaway { get; }
+    public bool Throwaway => Binaries is not null;
+
+    /// <summary>
+    /// The folder of PostgreSQL's programs (<c>psql</c>, <c>createdb</c>) for a throwaway server; null for the server
+    /// <c>WORKBOOK_POSTGRES_URL</c> names, whose programs are looked up on <c>PATH</c>.
+    /// </summary>
+    public string? Binaries { get; }
+
+    /// <summary>Runs one SQL statement as the superuser, in the database the server was found or started with.</summary>
+    /// <param name="sql">The statement, such as <c>CREATE ROLE ...</c>.</param>
+    /// <exception cref="NpgsqlException">The server refused.</exception>
+    public void Execute(string sql)
+    {
+        using var connection = new NpgsqlConnection(ConnectionString(admin.Database ?? "postgres"));
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
 
     /// <summary>The server's host name as connections use it.</summary>
     public string Host => admin.Host!;
@@ -94,7 +111,7 @@ public sealed class PostgresServer
                 var builder = Parse(url);
                 using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false }.ConnectionString))
                     connection.Open();
-                return (new PostgresServer(builder, clock.Elapsed, throwaway: false), null);
+                return (new PostgresServer(builder, clock.Elapsed, binaries: null), null);
             }
             catch (Exception error) when (error is NpgsqlException or UriFormatException or ArgumentException)
             {
@@ -175,7 +192,7 @@ public sealed class PostgresServer
         };
         using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false }.ConnectionString))
             connection.Open();
-        return new PostgresServer(builder, clock.Elapsed, throwaway: true);
+        return new PostgresServer(builder, clock.Elapsed, bin);
     }
 
     static string Quote(string text) => "'" + text.Replace("'", "'\\''") + "'";

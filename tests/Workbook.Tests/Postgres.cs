@@ -27,6 +27,19 @@ static class Postgres
             throw new InvalidOperationException("unreachable");
         }
     }
+
+    /// <summary>
+    /// Skips the calling test (outside CI) when <paramref name="chapter"/> lists a check that needs a PostgreSQL server
+    /// and none can be had; does nothing for other chapters.
+    /// </summary>
+    /// <param name="chapter">A chapter folder of the manifest.</param>
+    /// <exception cref="SkipException">No server, outside CI.</exception>
+    /// <exception cref="InvalidOperationException">No server, in CI.</exception>
+    public static void RequireFor(string chapter)
+    {
+        if (Solutions.Manifest[chapter].Checks.Any(name => Grading.Checks.Named(name).NeedsServer))
+            _ = Server;
+    }
 }
 
 /// <summary>The throwaway server starts, takes databases, and says how long it took to start.</summary>
