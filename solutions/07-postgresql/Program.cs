@@ -31,7 +31,10 @@ void Configure(DbContextOptionsBuilder options) => config.UseDatabase(options
     .LogTo(message => { if (echo) Console.WriteLine(message); },
         [RelationalEventId.CommandExecuted], LogLevel.Information, DbContextLoggerOptions.None)
     // Warning: this logs the values sent (emails, password hashes); only for Play Time on a learning database.
-    .EnableSensitiveDataLogging(args is not ["shell"]));
+    .EnableSensitiveDataLogging(args is not ["shell"])
+    // After a command that failed unlogged (Migrate's first look for its history table on PostgreSQL), EF Core skips
+    // logging for up to a second by default; zero logs every command.
+    .ConfigureLoggingCacheTime(TimeSpan.Zero));
 
 // Register the DbContext with the service provider, the way .NET apps share one. On PostgreSQL the app asks
 // for a BlogContext and gets a PostgresBlogContext, whose migrations are PostgreSQL's.

@@ -154,8 +154,13 @@ public sealed class PostgresServer
                 .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var version) ? version : 0)
                 .Select(d => Path.Combine(d, "bin"))
             : [];
-        return onPath.Concat(debian).FirstOrDefault(dir =>
+        var found = onPath.Concat(debian).FirstOrDefault(dir =>
             File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")));
+        // A link on PATH (/usr/local/bin/initdb -> /usr/lib/postgresql/15/bin/initdb): the real folder has psql and createdb too.
+        return found is null ? null
+            : new FileInfo(Path.Combine(found, "initdb")).ResolveLinkTarget(returnFinalTarget: true) is { } target
+                ? Path.GetDirectoryName(target.FullName)
+                : found;
     }
 
     static PostgresServer StartThrowaway(string bin, Stopwatch clock)
