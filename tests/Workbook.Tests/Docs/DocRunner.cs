@@ -95,6 +95,9 @@ public sealed partial class DocRunner : IDisposable
     /// One entry per command whose output differs from the page (with a line diff) or that failed without the
     /// page saying so; empty when the page is right.
     /// </returns>
+    /// <exception cref="SkipException">The page uses PostgreSQL and no server can be had (outside CI).</exception>
+    /// <exception cref="InvalidOperationException">The page uses PostgreSQL and no server can be had, in CI.</exception>
+    /// <exception cref="Npgsql.NpgsqlException">The server refused to make the page's user or drop its database.</exception>
     public async Task<IReadOnlyList<string>> FollowAsync(DocPage page)
     {
         // A new home knows no local tools yet: restore dotnet-ef from the package folder, as a learner did once.
