@@ -100,7 +100,8 @@ public sealed class ChapterAssembly
     {
         var contextType = db.GetType();
         var optionsType = typeof(DbContextOptions<>).MakeGenericType(contextType);
-        if (contextType.GetConstructor([optionsType]) is not { } constructor)
+        // BlogContext(DbContextOptions<BlogContext>), or BlogContext(DbContextOptions) where a derived DbContext passes its own.
+        if ((contextType.GetConstructor([optionsType]) ?? contextType.GetConstructor([typeof(DbContextOptions)])) is not { } constructor)
             return null;
         var builder = (DbContextOptionsBuilder)Activator.CreateInstance(
             typeof(DbContextOptionsBuilder<>).MakeGenericType(contextType), db.GetService<IDbContextOptions>())!;
@@ -110,9 +111,21 @@ public sealed class ChapterAssembly
         return (DbContext)constructor.Invoke([builder.Options]);
     }
 
+    /// <summary>
+    /// The design-time factory of the chapter's DbContext. A chapter with one DbContext type per provider (chapter 07's
+    /// PostgresBlogContext derives from BlogContext) has a factory for each: the one of the least derived DbContext type,
+    /// the app's own, is taken, whatever order the compiler wrote the types in.
+    /// </summary>
     static Type? FindFactory(Assembly assembly) =>
-        assembly.GetTypes().FirstOrDefault(t => !t.IsAbstract && t.GetInterfaces().Any(i =>
-            i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDesignTimeDbContextFactory<>)));
+        assembly.GetTypes()
+            .Select(t => (Factory: t, Context: t.IsAbstract ? null : t.GetInterfaces().FirstOrDefault(i =>
+                i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDesignTimeDbContextFactory<>))?.GetGenericArguments()[0]))
+            .Where(f => f.Context is not null)
+            .OrderBy(f => Depth(f.Context!))
+            .Select(f => f.Factory)
+            .FirstOrDefault();
+
+    static int Depth(Type type) => type.BaseType is { } baseType ? 1 + Depth(baseType) : 0;
 
     /// <summary>
     /// Loads the chapter's own assembly from its build folder and takes everything else (EF Core above

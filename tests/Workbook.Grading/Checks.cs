@@ -15,7 +15,11 @@ namespace Workbook.Grading;
 /// True when the check reads the chapter's own <c>app.db</c> rather than a database of its own; such a check
 /// can only pass after the learner ran <c>dotnet ef database update</c>.
 /// </param>
-public sealed record Check(string Name, Func<ChapterAssembly, ChapterInfo, Task<IReadOnlyList<Output>>> Run, bool Graded = true, bool ReadsChapterDatabase = false);
+/// <param name="NeedsServer">
+/// True when the check runs on a PostgreSQL server (<see cref="PostgresServer.Shared"/>); without one its outputs say it
+/// did not run and how to get a server, and they differ from the snapshots, so the chapter is not passed.
+/// </param>
+public sealed record Check(string Name, Func<ChapterAssembly, ChapterInfo, Task<IReadOnlyList<Output>>> Run, bool Graded = true, bool ReadsChapterDatabase = false, bool NeedsServer = false);
 
 /// <summary>The named checks, and how to run them.</summary>
 public static class Checks
@@ -36,6 +40,9 @@ public static class Checks
         new("app-db", (c, _) => Task.FromResult(MigrationChecks.ChapterDatabase(c)), ReadsChapterDatabase: true),
         new("play", (c, _) => ProgramChecks.Play(c)),
         new("shell", (c, _) => ProgramChecks.Shell(c)),
+        new("postgres-model", (c, _) => Task.FromResult(PostgresChecks.Model(c))),
+        new("postgres", (c, _) => PostgresChecks.Server(c), NeedsServer: true),
+        new("postgres-text", (c, _) => Task.FromResult(PostgresChecks.Text(c)), Graded: false),
         new("model-text", (c, _) => Task.FromResult(ModelChecks.ModelText(c)), Graded: false),
         new("migration-code", (c, _) => Task.FromResult(MigrationChecks.Code(c)), Graded: false),
         new("scripts", (c, _) => Task.FromResult(MigrationChecks.Scripts(c)), Graded: false),

@@ -39,7 +39,8 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
         if (ResultCache.Find(chapter, key) is { } known)
             return known;
         var result = await GradeUncachedAsync(chapter, info, skipChapterDatabase);
-        if (result.Status != Status.Error)
+        // A check that needs a server may have failed for want of one, which no input of the chapter says: not kept.
+        if (result.Status != Status.Error && !result.Checks.Any(c => c.Status != Status.Pass && Checks.Named(c.Name).NeedsServer))
             ResultCache.Store(chapter, key, result);
         return result;
     }

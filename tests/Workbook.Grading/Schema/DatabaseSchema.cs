@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Scaffolding;
 using Microsoft.EntityFrameworkCore.Scaffolding.Metadata;
 using Microsoft.EntityFrameworkCore.Sqlite.Design.Internal;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Design.Internal;
 
 namespace Workbook.Grading.Schema;
 
@@ -26,6 +27,15 @@ public static class DatabaseSchema
         return services.BuildServiceProvider().GetRequiredService<IDatabaseModelFactory>();
     });
 
+    static readonly Lazy<IDatabaseModelFactory> Postgres = new(() =>
+    {
+        var services = new ServiceCollection().AddEntityFrameworkDesignTimeServices();
+#pragma warning disable EF1001
+        new NpgsqlDesignTimeServices().ConfigureDesignTimeServices(services);
+#pragma warning restore EF1001
+        return services.BuildServiceProvider().GetRequiredService<IDatabaseModelFactory>();
+    });
+
     /// <summary>The text when the database holds no table of the app (EF Core's own tables aside).</summary>
     public const string Empty = "(no tables)\n";
 
@@ -43,6 +53,15 @@ public static class DatabaseSchema
     /// <exception cref="Microsoft.Data.Sqlite.SqliteException">The file is not a SQLite database.</exception>
     public static string ReadSqlite(string sqliteFile) =>
         Describe(Sqlite.Value.Create(SqliteSchema.ConnectionString(sqliteFile, readOnly: true), new DatabaseModelFactoryOptions()));
+
+    /// <summary>
+    /// The schema of a PostgreSQL database, read from the server's catalog by Npgsql's design-time services, in the
+    /// layout of <see cref="ReadSqlite"/> (store types are PostgreSQL's, such as <c>character varying(64)</c>).
+    /// </summary>
+    /// <param name="connectionString">An Npgsql connection string for the database.</param>
+    /// <exception cref="Npgsql.NpgsqlException">The server cannot be reached or refuses.</exception>
+    public static string ReadPostgres(string connectionString) =>
+        Describe(Postgres.Value.Create(connectionString, new DatabaseModelFactoryOptions()));
 
     /// <summary>Writes a database model as keyed text (see <see cref="ReadSqlite"/> for the layout).</summary>
     /// <param name="database">A model read by a provider's <see cref="IDatabaseModelFactory"/>.</param>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using CliWrap.Buffered;
 using Microsoft.Data.Sqlite;
 using Workbook.Grading;
 
@@ -33,11 +34,27 @@ namespace Workbook.Tests.Docs;
 /// leave an environment variable behind that it set (<c>Remove-Item Env:NAME</c>), as a learner's would stay in
 /// the window they go on working in. <c>Set-Location</c> inside a block does not carry over to later blocks.
 /// </para>
+/// <para>
+/// PostgreSQL (chapter 07): a page shows a server at <c>localhost:5432</c> with a user <c>blog</c>, password
+/// <c>s3cret</c>, who may create databases (<see cref="PageUser"/>, <see cref="PagePassword"/>). The runner makes that
+/// user on the test run's server (<see cref="Postgres.Server"/>) and drops a database <c>blog</c> left by an earlier run;
+/// <c>localhost:5432</c> in a command's environment becomes the server's address, and the server's address in the
+/// output becomes <c>localhost:5432</c> again. <c>createdb</c>, <c>dropdb</c> and <c>psql</c> run PostgreSQL's own
+/// programs, with <c>-h localhost</c> sent to the server's host and <c>PGPORT</c> set to its port.
+/// </para>
 /// </remarks>
 public sealed partial class DocRunner : IDisposable
 {
     /// <summary>What the copy's root folder is shown as on a page.</summary>
     public const string RootOnPage = "~/workbook";
+
+    /// <summary>The PostgreSQL user the pages connect as.</summary>
+    public const string PageUser = "blog";
+
+    /// <summary>The password of <see cref="PageUser"/> on the pages (a learning server's, never a real one).</summary>
+    public const string PagePassword = "s3cret";
+
+    Grading.PostgresServer? server;
 
     readonly ChapterInfo chapter;
     readonly WorkbookCopy copy;
@@ -78,12 +95,23 @@ public sealed partial class DocRunner : IDisposable
     /// One entry per command whose output differs from the page (with a line diff) or that failed without the
     /// page saying so; empty when the page is right.
     /// </returns>
+    /// <exception cref="SkipException">The page uses PostgreSQL and no server can be had (outside CI).</exception>
+    /// <exception cref="InvalidOperationException">The page uses PostgreSQL and no server can be had, in CI.</exception>
+    /// <exception cref="Npgsql.NpgsqlException">The server refused to make the page's user or drop its database.</exception>
     public async Task<IReadOnlyList<string>> FollowAsync(DocPage page)
     {
         // A new home knows no local tools yet: restore dotnet-ef from the package folder, as a learner did once.
         var restore = await DotnetCommand.RunAsync(copy.Root, ["tool", "restore"], isolation);
         if (restore.ExitCode != 0)
             return [$"dotnet tool restore failed in the copy:\n{restore.StandardOutput}{restore.StandardError}"];
+
+        if (File.ReadAllText(page.Path).Contains("postgresql://", StringComparison.Ordinal))
+        {
+            server = Postgres.Server;
+            server.Execute($"DROP DATABASE IF EXISTS blog WITH (FORCE)");
+            server.Execute($"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{PageUser}') THEN "
+                + $"CREATE ROLE {PageUser} LOGIN CREATEDB PASSWORD '{PagePassword}'; END IF; END $$");
+        }
 
         foreach (var part in page.Parts)
         {
@@ -136,7 +164,7 @@ public sealed partial class DocRunner : IDisposable
         while (words.Count > 0 && words[0].IndexOf('=') > 0)
         {
             var assignment = words[0].Split('=', 2);
-            environment[assignment[0]] = assignment[1];
+            environment[assignment[0]] = server is null ? assignment[1] : assignment[1].Replace("localhost:5432", $"{server.Host}:{server.Port}");
             words.RemoveAt(0);
         }
 
@@ -173,8 +201,21 @@ public sealed partial class DocRunner : IDisposable
                 lastExitCode = run.ExitCode;
                 unreportedFailure = run.ExitCode == 0 ? null : command.Line;
                 break;
+            case ["createdb" or "dropdb" or "psql", ..] when server is not null:
+                if (unreportedFailure is { } failedBefore)
+                    problems.Add($"line {failedBefore}: the command failed and the page does not show it (follow it with `$ echo $?`).");
+                environment["PGPORT"] = server.Port.ToString(CultureInfo.InvariantCulture);
+                var program = server.Binaries is { } bin ? Path.Combine(bin, words[0]) : words[0];
+                var arguments = words.Skip(1).Select(w => w == "localhost" ? server.Host : w).ToList();
+                var result = await CliWrap.Cli.Wrap(program).WithArguments(arguments).WithWorkingDirectory(folder)
+                    .WithEnvironmentVariables(environment).WithValidation(CliWrap.CommandResultValidation.None)
+                    .ExecuteBufferedAsync(Encoding.UTF8);
+                output = result.StandardOutput + result.StandardError;
+                lastExitCode = result.ExitCode;
+                unreportedFailure = result.ExitCode == 0 ? null : command.Line;
+                break;
             default:
-                problems.Add($"line {command.Line}: `{command.Text}` is not a command the doc tests can run (cd, echo $?, dotnet, sqlite3, cp).");
+                problems.Add($"line {command.Line}: `{command.Text}` is not a command the doc tests can run (cd, echo $?, dotnet, sqlite3, cp; createdb, dropdb, psql on a PostgreSQL page).");
                 return;
         }
 
@@ -190,6 +231,9 @@ public sealed partial class DocRunner : IDisposable
         var shown = string.Join("\n", command.ExpectedOutput);
         foreach (var (onPage, printed) in BackupStamp().Matches(shown).Zip(BackupStamp().Matches(output)))
             backupNames.TryAdd(onPage.Value, printed.Value);
+        if (server is not null)
+            output = output.Replace($"Host={server.Host};Port={server.Port}", "Host=localhost;Port=5432")
+                .Replace($"{server.Host}:{server.Port}", "localhost:5432");
         var actual = BackupStamp().Replace(Scrub.All(output, (copy.Root, RootOnPage)), "app-{utc-stamp}.db");
         var expected = BackupStamp().Replace(Scrub.Volatile(Scrub.Lines(shown)), "app-{utc-stamp}.db");
         if (!OutputMatches(expected.TrimEnd('\n').Split('\n'), actual.TrimEnd('\n').Split('\n')))

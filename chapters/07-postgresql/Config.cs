@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace Blog;
+
+/// <summary>Where the app keeps its data, read once at start-up.</summary>
+public sealed class Config
+{
+    // The folder that holds this source file: the project folder. Both `dotnet run` and
+    // `dotnet ef` find app.db here, whatever folder you run them from.
+    public static readonly string BaseDir = FolderOf();
+
+    // How every error message ends: the URL forms the app accepts.
+    const string Expected = "expected a SQLite URL such as sqlite:///app.db (relative to the project folder) "
+        + "or sqlite:////home/you/blog/app.db (absolute), or postgresql://user:password@host:5432/database";
+
+    public required string ConnectionString { get; init; }
+
+    // True for a PostgreSQL server, false for a SQLite file.
+    public bool IsPostgres { get; init; }
+
+    // The connection string to print: PostgreSQL's without its password.
+    public string Shown => IsPostgres
+        ? new NpgsqlConnectionStringBuilder(ConnectionString) { Password = null }.ConnectionString
+        : ConnectionString;
+
+    /// <summary>Reads DATABASE_URL from user secrets or the environment (the environment wins).</summary>
+    public static Config Load()
+    {
+        var settings = new ConfigurationBuilder()
+            .AddUserSecrets<Config>(optional: true) // secrets stay in your user profile, not in git
+            .AddEnvironmentVariables()
+            .Build();
+        return FromDatabaseUrl(settings["DATABASE_URL"]);
+    }
+
+    /// <summary>Turns a URL such as <c>sqlite:///app.db</c> or <c>postgresql://...</c> into a connection string.</summary>
+    public static Config FromDatabaseUrl(string? url)
+    {
+        // No DATABASE_URL: fall back to app.db beside the code.
+        if (string.IsNullOrWhiteSpace(url))
+            return new Config { ConnectionString = $"Data Source={Path.Combine(BaseDir, "app.db")}" };
+
+        // The value is never echoed back: it might hold a password.
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0)
+            throw new ConfigException($"DATABASE_URL is not a database URL; {Expected}.");
+
+        var engine = url[..schemeEnd];
+        if (engine.ToLowerInvariant() is "postgresql" or "postgres")
+            return FromPostgresUrl(url);
+        if (!engine.Equals("sqlite", StringComparison.OrdinalIgnoreCase))
+            throw new ConfigException($"DATABASE_URL names the engine '{engine}', which this app does not support; {Expected}.");
+
+        var path = url[(schemeEnd + 3)..];
+        if (!path.StartsWith('/') || path.Length == 1)
+            throw new ConfigException($"DATABASE_URL has no database file after 'sqlite:///'; {Expected}.");
+
+        return new Config { ConnectionString = $"Data Source={Path.GetFullPath(path[1..], BaseDir)}" };
+    }
+
+    // postgresql://user:password@host:port/database. Uri splits it and decodes nothing by itself, so user name and
+    // password are unescaped (%40 is @); NpgsqlConnectionStringBuilder writes the connection string.
+    static Config FromPostgresUrl(string url)
+    {
+        // TODO 7.1: read the URL with Uri.TryCreate (no host or no database: a ConfigException that names neither
+        // the URL nor the password), unescape user name, password and database with Uri.UnescapeDataString, and
+        // let an NpgsqlConnectionStringBuilder write the connection string (port 5432 when the URL has none).
+        // Return it with IsPostgres = true.
+        throw new ConfigException($"DATABASE_URL names PostgreSQL, which this app cannot read yet (TODO 7.1); {Expected}.");
+    }
+
+    /// <summary>Points a DbContext at this database, with the provider of its engine.</summary>
+    public void UseDatabase(DbContextOptionsBuilder options)
+    {
+        if (IsPostgres)
+            options.UseNpgsql(ConnectionString);
+        else
+            options.UseSqlite(ConnectionString);
+    }
+
+    /// <summary>
+    /// What went wrong when connecting to PostgreSQL, in a sentence that says what to do; null for anything else.
+    /// Built from the URL's parts, never from the password.
+    /// </summary>
+    public string? Explain(Exception error)
+    {
+        // TODO 7.4: for a PostgreSQL URL, find the NpgsqlException (error itself, or its InnerException: EF Core wraps
+        // a failure it thinks may pass) and say what failed: a refused password (PostgresErrorCodes.InvalidPassword,
+        // name the user), a missing database (InvalidCatalogName, name it and `createdb`), no server (an inner
+        // SocketException, name host and port). Never the password. Anything else: null.
+        return null;
+    }
+
+    static string FolderOf([CallerFilePath] string sourceFile = "") => Path.GetDirectoryName(sourceFile)!;
+}
+
+/// <summary>A setting is missing or malformed; the message says which one and what was expected.</summary>
+public sealed class ConfigException(string message) : Exception(message);
