@@ -115,7 +115,7 @@ static class BehaviourProbes
         }
         catch (Exception error) when (error is DbUpdateException or InvalidOperationException or TargetInvocationException)
         {
-            var failure = $"Saving or deleting a user with comments fails: {Innermost(error)}\n";
+            var failure = $"Saving or deleting a user with comments fails: {MigrationChecks.Innermost(error)}\n";
             readBackText = readBackText.Length > 0 ? readBackText : failure;
             cascade = cascade.Length > 0 ? cascade : failure;
             commentsOf = commentsOf.Length > 0 ? commentsOf : failure;
@@ -216,5 +216,4 @@ static class BehaviourProbes
 
     static string Show(DateTime time) => time.ToString("yyyy-MM-dd HH:mm:ss.fffffff", CultureInfo.InvariantCulture) + $" ({time.Kind})";
 
-    static string Innermost(Exception error) => error.InnerException is { } inner ? Innermost(inner) : error.Message;
 }

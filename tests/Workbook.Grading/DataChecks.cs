@@ -77,8 +77,7 @@ static class DataChecks
                 : $"LastSeen is {row[4] ?? "NULL"}, not the time of the upgrade (this user has no comments)";
             return $"{username}: {rule}; {kept}";
         });
-        var comments = Read(file, """SELECT "Id", "Text", "Timestamp", "UserId" FROM "Comments" ORDER BY "Id";""", row =>
-            $"{row[0]} | \"{row[1]}\" | {(row[2] is string t && TryParse(t, out var time) ? Show(time) : row[2])} | user {row[3]}");
+        var comments = Read(file, """SELECT "Id", "Text", "Timestamp", "UserId" FROM "Comments" ORDER BY "Id";""", CommentLine);
         var emails = Read(file, """SELECT "Username", "Email" FROM "Users" ORDER BY "Id";""", row => $"{row[0]}: {row[1]}");
 
         var down = new StringBuilder();
@@ -91,8 +90,7 @@ static class DataChecks
                 ? "Back at the starter's last migration, the schema is chapter 05's again.\n"
                 : "Back at the starter's last migration, the schema differs from chapter 05's (- chapter 05, + now):\n" + KeyedText.Compare(starterSchema, schema).Diff);
             down.Append(Read(file, """SELECT "Id", "Username", "Email", "PasswordHash" FROM "Users" ORDER BY "Id";""", row => $"{row[0]} | {row[1]} | {row[2]} | {row[3] ?? "NULL"}"));
-            down.Append(Read(file, """SELECT "Id", "Body", "Timestamp", "UserId" FROM "Comments" ORDER BY "Id";""",
-                row => $"{row[0]} | \"{row[1]}\" | {(row[2] is string t && TryParse(t, out var time) ? Show(time) : row[2])} | user {row[3]}"));
+            down.Append(Read(file, """SELECT "Id", "Body", "Timestamp", "UserId" FROM "Comments" ORDER BY "Id";""", CommentLine));
         }
 
         var upAgain = new StringBuilder();
@@ -116,6 +114,10 @@ static class DataChecks
             new("up-again.txt", upAgain.ToString()),
         ];
     }
+
+    /// <summary>A comment row (id, text, time, author) as one line; the time parsed, so that its formatting does not matter.</summary>
+    static string CommentLine(object?[] row) =>
+        $"{row[0]} | \"{row[1]}\" | {(row[2] is string t && TryParse(t, out var time) ? Show(time) : row[2])} | user {row[3]}";
 
     static string Sql(string? value) => value is null ? "NULL" : "'" + value.Replace("'", "''") + "'";
 

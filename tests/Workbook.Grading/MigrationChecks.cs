@@ -272,7 +272,8 @@ static class MigrationChecks
         }
     }
 
-    static string Innermost(Exception error) => error.InnerException is { } inner ? Innermost(inner) : error.Message;
+    /// <summary>The message of the innermost exception: what the database or the chapter's code said.</summary>
+    internal static string Innermost(Exception error) => error.InnerException is { } inner ? Innermost(inner) : error.Message;
 
     static string NameOf(string migrationId) => migrationId[(migrationId.IndexOf('_') + 1)..];
 
