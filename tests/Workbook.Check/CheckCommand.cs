@@ -27,14 +27,19 @@ static class CheckCommand
 
         // Each check in watch mode runs in a process of its own, as a check without --watch: a chapter rebuilt after a
         // save is then loaded fresh, with nothing of the last build (its assembly, EF Core's model of it) in memory.
+        // Its builds use the SDK's build servers, kept warm from one save to the next.
+        BuildServers.TurnOn();
         using var watcher = new ChapterWatcher(chapters.Select(c => c.Folder));
         var exitCode = await CheckInChildProcessAsync(cancel);
         console.Write($"\nWatching {string.Join(", ", chapters.Select(c => c.Name))}: the check runs again on every save. Ctrl+C ends.\n");
+        if (BuildServers.CompilerServerOff || BuildServers.MSBuildServerOff)
+            console.Write("Rebuilds use the SDK's compiler and MSBuild servers while watching; those your machine does not run stop when watching ends.\n");
         while (await watcher.WaitForChangeAsync(cancel))
         {
             console.Write($"\n{DateTime.Now:HH:mm:ss} a file changed: checking again.\n");
             exitCode = await CheckInChildProcessAsync(cancel);
         }
+        await BuildServers.ShutDownAsync();
         return exitCode;
     }
 

@@ -15,11 +15,16 @@ namespace Workbook.Grading;
 /// True when the check reads the chapter's own <c>app.db</c> rather than a database of its own; such a check
 /// can only pass after the learner ran <c>dotnet ef database update</c>.
 /// </param>
+/// <param name="RunsProgram">
+/// True when the check starts the chapter's program in child processes; such checks start first, so that those
+/// processes run while the checks in this process work (on a machine with few cores the thread pool would otherwise
+/// hold them back behind the others).
+/// </param>
 /// <param name="NeedsServer">
 /// True when the check runs on a PostgreSQL server (<see cref="PostgresServer.Shared"/>); without one its outputs say it
 /// did not run and how to get a server, and they differ from the snapshots, so the chapter is not passed.
 /// </param>
-public sealed record Check(string Name, Func<ChapterAssembly, ChapterInfo, Task<IReadOnlyList<Output>>> Run, bool Graded = true, bool ReadsChapterDatabase = false, bool NeedsServer = false);
+public sealed record Check(string Name, Func<ChapterAssembly, ChapterInfo, Task<IReadOnlyList<Output>>> Run, bool Graded = true, bool ReadsChapterDatabase = false, bool RunsProgram = false, bool NeedsServer = false);
 
 /// <summary>The named checks, and how to run them.</summary>
 public static class Checks
@@ -27,9 +32,9 @@ public static class Checks
     /// <summary>Every check by the name the manifest uses; see the method behind each entry for what its outputs hold.</summary>
     public static readonly IReadOnlyDictionary<string, Check> Catalog = new Check[]
     {
-        new("configuration", (c, _) => ProgramChecks.Configuration(c)),
+        new("configuration", (c, _) => ProgramChecks.Configuration(c), RunsProgram: true),
         new("design-time-factory", (c, _) => Task.FromResult(ModelChecks.DesignTimeFactory(c))),
-        new("run", (c, _) => ProgramChecks.Run(c)),
+        new("run", (c, _) => ProgramChecks.Run(c), RunsProgram: true),
         new("model", (c, _) => Task.FromResult(ModelChecks.Model(c))),
         new("user-behaviour", (c, _) => Task.FromResult(BehaviourProbes.Users(c))),
         new("comment-behaviour", (c, _) => Task.FromResult(BehaviourProbes.Comments(c))),
@@ -38,10 +43,10 @@ public static class Checks
         new("keeps-rows", (c, info) => Task.FromResult(MigrationChecks.KeepsRows(c, info.Folder))),
         new("keeps-data", (c, info) => Task.FromResult(DataChecks.KeepsData(c, info.Folder))),
         new("app-db", (c, _) => Task.FromResult(MigrationChecks.ChapterDatabase(c)), ReadsChapterDatabase: true),
-        new("play", (c, _) => ProgramChecks.Play(c)),
-        new("shell", (c, _) => ProgramChecks.Shell(c)),
+        new("play", (c, _) => ProgramChecks.Play(c), RunsProgram: true),
+        new("shell", (c, _) => ProgramChecks.Shell(c), RunsProgram: true),
         new("postgres-model", (c, _) => Task.FromResult(PostgresChecks.Model(c))),
-        new("postgres", (c, _) => PostgresChecks.Server(c), NeedsServer: true),
+        new("postgres", (c, _) => PostgresChecks.Server(c), RunsProgram: true, NeedsServer: true),
         new("postgres-text", (c, _) => Task.FromResult(PostgresChecks.Text(c)), Graded: false),
         new("model-text", (c, _) => Task.FromResult(ModelChecks.ModelText(c)), Graded: false),
         new("migration-code", (c, _) => Task.FromResult(MigrationChecks.Code(c)), Graded: false),

@@ -46,7 +46,8 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
     }
 
     async Task<ChapterResult> GradeUncachedAsync(Chapter chapter, ChapterInfo info, bool skipChapterDatabase)
-    {        var notes = LearnerEnvironment.IgnoredSettingsNote(chapter) is { } note ? new[] { note } : [];
+        {
+        var notes = LearnerEnvironment.IgnoredSettingsNote(chapter) is { } note ? new[] { note } : [];
 
         ChapterAssembly assembly;
         try
@@ -62,7 +63,10 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
         }
 
         var checks = info.Checks.Select(Checks.Named).Where(check => !(skipChapterDatabase && check.ReadsChapterDatabase)).ToList();
-        var results = await Task.WhenAll(checks.Select(check => Task.Run(() => GradeCheckAsync(check, assembly, info))));
+        // The checks that start the chapter's program go first, so that their processes run alongside the others.
+        var started = checks.OrderByDescending(check => check.RunsProgram)
+            .ToDictionary(check => check, check => Task.Run(() => GradeCheckAsync(check, assembly, info)));
+        var results = await Task.WhenAll(checks.Select(check => started[check]));
         var status = results.All(r => r.Status == Status.Pass) ? Status.Pass : Status.Fail;
         var notStarted = status != Status.Pass && await IsUntouchedAsync(chapter);
         return new ChapterResult(chapter.Name, chapter.Info.Title, status, notStarted, "", results, notes);

@@ -27,6 +27,13 @@ public static partial class LearnerEnvironment
         Environment.GetEnvironmentVariable("DATABASE_URL") is { Length: > 0 } url ? url : null;
 
     /// <summary>
+    /// The learner's UI language when this process started (from <c>LANG</c>/<c>LC_ALL</c> on Linux and macOS, the
+    /// display language on Windows), or null when it is the invariant one (<c>LANG=C</c>, which the SDK shows in English).
+    /// </summary>
+    public static readonly string? UILanguage =
+        CultureInfo.CurrentUICulture.Name is { Length: > 0 } name ? name : null;
+
+    /// <summary>
     /// The NuGet package folder the learner's builds use: <c>NUGET_PACKAGES</c>, else <c>~/.nuget/packages</c> of
     /// <see cref="RealHome"/>. Child processes get it explicitly, so that a home folder of their own still finds the packages.
     /// </summary>
@@ -73,6 +80,7 @@ public static partial class LearnerEnvironment
         _ = RealAppData;
         _ = DatabaseUrlInEnvironment;
         _ = PackagesFolder;
+        _ = UILanguage;
         Environment.SetEnvironmentVariable("DATABASE_URL", null);
         Environment.SetEnvironmentVariable("APPDATA", null);
         Environment.SetEnvironmentVariable("HOME", IsolatedHome);
@@ -83,7 +91,9 @@ public static partial class LearnerEnvironment
     /// <summary>
     /// The environment for the SDK's own commands (<c>dotnet build</c>, <c>dotnet tool</c>): the learner's home (its
     /// NuGet configuration and package folder), no <c>DATABASE_URL</c>. The UI language stays the learner's unless
-    /// <c>WORKBOOK_UI_LANGUAGE</c> pins it (the test suite pins English, so that its snapshots hold on any machine).
+    /// <c>WORKBOOK_UI_LANGUAGE</c> pins it (the test suite pins English, so that its snapshots hold on any machine); it
+    /// is passed as <c>DOTNET_CLI_UI_LANGUAGE</c> even when only <c>LANG</c> sets it, because a build server started
+    /// under another language would otherwise answer in that one.
     /// </summary>
     public static Dictionary<string, string?> ForSdk() => new()
     {
@@ -92,7 +102,7 @@ public static partial class LearnerEnvironment
         ["APPDATA"] = RealAppData,
         ["NUGET_PACKAGES"] = PackagesFolder,
         ["DOTNET_CLI_UI_LANGUAGE"] = Environment.GetEnvironmentVariable("WORKBOOK_UI_LANGUAGE")
-            ?? Environment.GetEnvironmentVariable("DOTNET_CLI_UI_LANGUAGE"),
+            ?? Environment.GetEnvironmentVariable("DOTNET_CLI_UI_LANGUAGE") ?? UILanguage ?? "en",
     };
 
     /// <summary>

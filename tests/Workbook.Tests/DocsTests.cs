@@ -20,6 +20,20 @@ public sealed partial class DocsTests
     /// <summary>Every page of <c>docs/</c>, as theory data.</summary>
     public static TheoryData<string> AllPages => new(Directory.GetFiles(DocsFolder, "*.md").Select(Path.GetFileName).Order()!);
 
+    /// <summary>
+    /// Only chapter 07's page reaches the PostgreSQL server and takes the test run's database <c>blog</c>: chapter 01's
+    /// shows a <c>postgresql://</c> URL that its app refuses without connecting, and once made its runner drop the
+    /// database under chapter 07's page when both ran at once.
+    /// </summary>
+    [Fact]
+    public void Only_the_PostgreSQL_page_reaches_the_server()
+    {
+        var reaching = Solutions.Manifest.Chapters
+            .Where(chapter => DocRunner.ReachesServer(DocPage.Load(Path.Combine(DocsFolder, chapter.Folder + ".md"))))
+            .Select(chapter => chapter.Folder);
+        Assert.Equal(["07-postgresql"], reaching);
+    }
+
     /// <summary>Every code block a page marks as a snapshot's copy equals that snapshot (after scrubbing).</summary>
     [Theory]
     [MemberData(nameof(AllPages))]

@@ -37,7 +37,8 @@ namespace Workbook.Tests.Docs;
 /// <para>
 /// PostgreSQL (chapter 07): a page shows a server at <c>localhost:5432</c> with a user <c>blog</c>, password
 /// <c>s3cret</c>, who may create databases (<see cref="PageUser"/>, <see cref="PagePassword"/>). The runner makes that
-/// user on the test run's server (<see cref="Postgres.Server"/>) and drops a database <c>blog</c> left by an earlier run;
+/// user on the test run's server (<see cref="Postgres.Server"/>) and drops a database <c>blog</c> left by an earlier run,
+/// for a page whose commands reach the server (<see cref="ReachesServer"/>), one such page at a time;
 /// <c>localhost:5432</c> in a command's environment becomes the server's address, and the server's address in the
 /// output becomes <c>localhost:5432</c> again. <c>createdb</c>, <c>dropdb</c> and <c>psql</c> run PostgreSQL's own
 /// programs, with <c>-h localhost</c> sent to the server's host and <c>PGPORT</c> set to its port.
@@ -105,9 +106,12 @@ public sealed partial class DocRunner : IDisposable
         if (restore.ExitCode != 0)
             return [$"dotnet tool restore failed in the copy:\n{restore.StandardOutput}{restore.StandardError}"];
 
-        if (File.ReadAllText(page.Path).Contains("postgresql://", StringComparison.Ordinal))
+        if (ReachesServer(page))
         {
             server = Postgres.Server;
+            // The pages share one database name on one server: one page at a time may hold it.
+            await PageDatabase.WaitAsync();
+            holdsPageDatabase = true;
             server.Execute($"DROP DATABASE IF EXISTS blog WITH (FORCE)");
             server.Execute($"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{PageUser}') THEN "
                 + $"CREATE ROLE {PageUser} LOGIN CREATEDB PASSWORD '{PagePassword}'; END IF; END $$");
@@ -242,6 +246,21 @@ public sealed partial class DocRunner : IDisposable
                 + $"(- on the page, + printed):\n{TextDiff.Lines(expected, actual)}");
         }
     }
+
+    /// <summary>
+    /// True when a command of <paramref name="page"/> reaches a PostgreSQL server: PostgreSQL's own programs, or a URL
+    /// of the server at <c>localhost:5432</c>. A page that only shows a <c>postgresql://</c> URL to an app that refuses it
+    /// (chapter 01) needs none.
+    /// </summary>
+    /// <param name="page">A page read with <see cref="DocPage.Load"/>.</param>
+    public static bool ReachesServer(DocPage page) =>
+        page.Parts.OfType<ConsolePart>().SelectMany(part => part.Commands).Any(command =>
+            command.Text.Contains("localhost:5432", StringComparison.Ordinal)
+            || Split(command.Text).SkipWhile(word => word.IndexOf('=') > 0).FirstOrDefault() is "createdb" or "dropdb" or "psql");
+
+    /// <summary>Held by the page that uses the server's database <c>blog</c>, from its start to <see cref="Dispose"/>.</summary>
+    static readonly SemaphoreSlim PageDatabase = new(1, 1);
+    bool holdsPageDatabase;
 
     /// <summary>A line no command prints: it separates the commands' outputs in a PowerShell session's output.</summary>
     const string Marker = "@@workbook-doc-runner@@";
@@ -397,5 +416,11 @@ public sealed partial class DocRunner : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => copy.Dispose();
+    public void Dispose()
+    {
+        if (holdsPageDatabase)
+            PageDatabase.Release();
+        holdsPageDatabase = false;
+        copy.Dispose();
+    }
 }
