@@ -60,16 +60,20 @@ log="$work/watch.log"
 dotnet "$check" 03 --path "$chapters" --watch >"$log" 2>&1 &
 watcher=$!
 for _ in $(seq 1 600); do grep -q "^Watching" "$log" && break; sleep 0.1; done
-lines=$(wc -l <"$log")
-start=$(now)
-echo "// saved $(date +%s%N)" >>"$chapters/03-first-migration/Program.cs"
-for _ in $(seq 1 600); do
-  tail -n +"$((lines + 1))" "$log" | grep -qE "checks (pass|fail)" && break
-  sleep 0.05
+# Three saves, one after the other: the first rebuild also starts the SDK's build servers, the later ones find them warm.
+for save in first second third; do
+  lines=$(wc -l <"$log")
+  start=$(now)
+  echo "// saved $(date +%s%N)" >>"$chapters/03-first-migration/Program.cs"
+  for _ in $(seq 1 600); do
+    tail -n +"$((lines + 1))" "$log" | grep -qE "checks (pass|fail)" && break
+    sleep 0.05
+  done
+  end=$(now)
+  printf 'save to result, %-6s save:                        %.2f s\n' "$save" "$(echo "$end - $start" | bc)"
+  sleep 1
 done
-end=$(now)
-kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null
-printf 'save to result:                                      %.2f s\n' "$(echo "$end - $start" | bc)"
+kill -TERM "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null
 
 echo "== A class: N copies of a solved chapter 03"
 for n in 10 20 30; do
