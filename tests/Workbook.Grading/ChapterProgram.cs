@@ -5,7 +5,7 @@ public static class ChapterProgram
 {
     /// <summary>
     /// Runs <c>dotnet &lt;assembly&gt; &lt;arguments&gt;</c> in <paramref name="workingFolder"/> with the environment of
-    /// <see cref="LearnerEnvironment.ForChapterCode"/>: DATABASE_URL as given (removed when null), the working folder
+    /// <see cref="LearnerEnvironment.ForBuiltProgram"/>: DATABASE_URL as given (removed when null), the working folder
     /// as its home so that no user secret of the machine leaks in, UTC and the invariant culture so that the output
     /// does not depend on where it runs.
     /// </summary>
@@ -22,7 +22,7 @@ public static class ChapterProgram
         DotnetCommand.RunAsync(
             workingFolder,
             [chapter.Path, .. arguments ?? []],
-            LearnerEnvironment.ForChapterCode(workingFolder, databaseUrl),
+            LearnerEnvironment.ForBuiltProgram(workingFolder, databaseUrl),
             standardInput,
             TimeSpan.FromMinutes(1));
 }

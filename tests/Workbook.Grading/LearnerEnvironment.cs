@@ -109,23 +109,42 @@ public static partial class LearnerEnvironment
     /// The environment for a command that runs chapter code (the built program, <c>dotnet ef</c>): <paramref name="home"/>
     /// as its home (so no user secret of the machine is found), <c>DATABASE_URL</c> as given (removed when null),
     /// the learner's NuGet package folder and .NET CLI home (where <c>dotnet tool restore</c> recorded the local tools,
-    /// such as <c>dotnet ef</c>), UTC and the invariant culture, so that what it prints does not depend on the machine.
+    /// such as <c>dotnet ef</c>), UTC and the invariant culture (the C locale), so that what it prints does not depend on
+    /// the machine. Globalization stays on (no <c>DOTNET_SYSTEM_GLOBALIZATION_INVARIANT</c>): a command that builds may
+    /// start the SDK's build servers, which keep the environment they started in, and a compiler server without
+    /// globalization refuses every later build's language (<c>warning CS2038: The language name 'en' is invalid</c>).
+    /// Run a built program with <see cref="ForBuiltProgram"/>.
     /// </summary>
     /// <param name="home">An existing folder to be the command's home, such as a temp folder.</param>
     /// <param name="databaseUrl">The <c>DATABASE_URL</c> to set, or null for none.</param>
     public static Dictionary<string, string?> ForChapterCode(string home, string? databaseUrl = null) => new()
     {
+        ["LC_ALL"] = "C.UTF-8",
+        ["LANG"] = "C.UTF-8",
         ["DATABASE_URL"] = databaseUrl,
         ["HOME"] = home,
         ["APPDATA"] = null,
         ["DOTNET_CLI_HOME"] = Environment.GetEnvironmentVariable("DOTNET_CLI_HOME") ?? RealHome,
         ["NUGET_PACKAGES"] = PackagesFolder,
         ["TZ"] = "UTC",
-        ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1",
         ["DOTNET_CLI_UI_LANGUAGE"] = "en",
         ["DOTNET_NOLOGO"] = "1",
         ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
     };
+
+    /// <summary>
+    /// The environment for a built chapter program run directly (<c>dotnet Blog.dll</c>, which builds nothing):
+    /// <see cref="ForChapterCode"/> with .NET's invariant globalization mode too, so that its culture is the invariant
+    /// one on every operating system, Windows included, where the C locale means nothing.
+    /// </summary>
+    /// <param name="home">An existing folder to be the program's home, such as a temp folder.</param>
+    /// <param name="databaseUrl">The <c>DATABASE_URL</c> to set, or null for none.</param>
+    public static Dictionary<string, string?> ForBuiltProgram(string home, string? databaseUrl = null)
+    {
+        var environment = ForChapterCode(home, databaseUrl);
+        environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
+        return environment;
+    }
 
     /// <summary>
     /// Where the learner's own settings would send the chapter's app, for the report: one entry per place that sets

@@ -97,6 +97,24 @@ public sealed class CheckEnvironmentTests
     }
 
     /// <summary>
+    /// The SDK's build servers keep the environment of the command that started them, so no environment of an SDK
+    /// command may turn globalization off (a compiler server started so refuses every later build's language with
+    /// warning CS2038 and cannot answer in Turkish), and the check names the UI language to the SDK instead of leaving
+    /// it to the locale of whichever command started a server. A built program, which starts no server, runs with
+    /// globalization off, so that its culture is the invariant one on every operating system.
+    /// </summary>
+    [Fact]
+    public void Commands_that_may_start_a_build_server_keep_globalization_on_and_name_the_UI_language()
+    {
+        const string Invariant = "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT";
+        Assert.False(LearnerEnvironment.ForSdk().ContainsKey(Invariant));
+        Assert.False(LearnerEnvironment.ForChapterCode(LearnerEnvironment.IsolatedHome).ContainsKey(Invariant));
+        Assert.Equal("1", LearnerEnvironment.ForBuiltProgram(LearnerEnvironment.IsolatedHome)[Invariant]);
+        Assert.False(string.IsNullOrEmpty(LearnerEnvironment.ForSdk()["DOTNET_CLI_UI_LANGUAGE"]));
+        Assert.Equal("en", LearnerEnvironment.ForChapterCode(LearnerEnvironment.IsolatedHome)["DOTNET_CLI_UI_LANGUAGE"]);
+    }
+
+    /// <summary>
     /// Under a Turkish UI language and culture and a far time zone, a learner's compile error comes in Turkish, as their
     /// SDK prints it, and a solved chapter still passes.
     /// </summary>
@@ -109,6 +127,9 @@ public sealed class CheckEnvironmentTests
             ["DOTNET_CLI_UI_LANGUAGE"] = null, ["WORKBOOK_UI_LANGUAGE"] = null,
         };
         using var learner = new LearnerCopy("solutions", "02-user-model");
+        // A build in the environment of a command that runs chapter code (the C locale) first: it may start the SDK's
+        // build servers, which keep the environment they started in for every later build, the check's included.
+        await learner.DotnetAsync("build", "--nologo", "-v", "q");
         var solved = await learner.CheckAsync(turkish);
         Assert.True(solved.Status == "pass", solved.ToString());
 
