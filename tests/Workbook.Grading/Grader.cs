@@ -46,7 +46,7 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
     }
 
     async Task<ChapterResult> GradeUncachedAsync(Chapter chapter, ChapterInfo info, bool skipChapterDatabase)
-        {
+    {
         var notes = LearnerEnvironment.IgnoredSettingsNote(chapter) is { } note ? new[] { note } : [];
 
         ChapterAssembly assembly;
