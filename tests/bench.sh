@@ -60,7 +60,9 @@ log="$work/watch.log"
 dotnet "$check" 03 --path "$chapters" --watch >"$log" 2>&1 &
 watcher=$!
 for _ in $(seq 1 600); do grep -q "^Watching" "$log" && break; sleep 0.1; done
-# Three saves, one after the other: the first rebuild also starts the SDK's build servers, the later ones find them warm.
+# Three saves, one after the other. Watch mode rebuilds the chapter at its start to warm the SDK's build servers; the
+# first save comes 5 s after the first result, as a learner reads it before editing (a save during the warm-up waits for it).
+sleep 5
 for save in first second third; do
   lines=$(wc -l <"$log")
   start=$(now)

@@ -31,16 +31,34 @@ static class CheckCommand
         BuildServers.TurnOn();
         using var watcher = new ChapterWatcher(chapters.Select(c => c.Folder));
         var exitCode = await CheckInChildProcessAsync(cancel);
+        // While the learner reads the first result, a rebuild of the chapter starts the build servers (and loads its
+        // references into the compiler server), so that the first save finds them warm, as the later ones do.
+        var warmUp = WarmUpAsync(chapters[0], root);
         console.Write($"\nWatching {string.Join(", ", chapters.Select(c => c.Name))}: the check runs again on every save. Ctrl+C ends.\n");
         if (BuildServers.CompilerServerOff || BuildServers.MSBuildServerOff)
             console.Write("Rebuilds use the SDK's compiler and MSBuild servers while watching; those your machine does not run stop when watching ends.\n");
         while (await watcher.WaitForChangeAsync(cancel))
         {
             console.Write($"\n{DateTime.Now:HH:mm:ss} a file changed: checking again.\n");
+            await warmUp; // never two builds of one folder at once
             exitCode = await CheckInChildProcessAsync(cancel);
         }
+        await warmUp;
         await BuildServers.ShutDownAsync();
         return exitCode;
+    }
+
+    /// <summary>Rebuilds <paramref name="chapter"/> as the check would; whether it compiles is the next check's to say.</summary>
+    static async Task WarmUpAsync(Chapter chapter, string root)
+    {
+        try
+        {
+            await ChapterBuild.EnsureBuiltAsync(chapter, Grader.DefaultConfiguration, root, rebuild: true);
+        }
+        catch (Exception error) when (error is IOException or InvalidOperationException)
+        {
+            // No project file, or no dotnet to run: the check in the child process reports it.
+        }
     }
 
     /// <summary>Runs this command again, without <c>--watch</c>, writing straight to this terminal; its exit code.</summary>

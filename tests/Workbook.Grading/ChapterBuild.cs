@@ -28,12 +28,16 @@ public static partial class ChapterBuild
     /// <param name="chapter">The chapter; its folder must hold one project file.</param>
     /// <param name="configuration">The MSBuild configuration, <c>Debug</c> or <c>Release</c>.</param>
     /// <param name="root">The workbook whose build settings to use.</param>
+    /// <param name="rebuild">
+    /// Build everything again (<c>--no-incremental</c>) even when nothing changed: what watch mode does at its start to
+    /// start the SDK's build servers before the first save, which would otherwise wait for them.
+    /// </param>
     /// <returns>
     /// The compiler's and MSBuild's error lines, each once, with the chapter folder left out of paths, in the UI
     /// language of the learner's SDK; empty when the build succeeded or was not needed.
     /// </returns>
     /// <exception cref="FileNotFoundException">The folder holds no project file, or more than one.</exception>
-    public static async Task<IReadOnlyList<string>> EnsureBuiltAsync(Chapter chapter, string configuration, string root)
+    public static async Task<IReadOnlyList<string>> EnsureBuiltAsync(Chapter chapter, string configuration, string root, bool rebuild = false)
     {
         var project = chapter.ProjectFile;
         var gate = Locks.GetOrAdd(chapter.Folder, _ => new SemaphoreSlim(1, 1));
@@ -42,7 +46,7 @@ public static partial class ChapterBuild
         {
             var inputs = Fingerprint(chapter, configuration, root);
             var record = ReadRecord(chapter);
-            if (record is not null && record.Inputs == inputs && AssemblyStamp(chapter, configuration) is { } stamp && stamp == record.Assembly)
+            if (!rebuild && record is not null && record.Inputs == inputs && AssemblyStamp(chapter, configuration) is { } stamp && stamp == record.Assembly)
                 return [];
 
             string[] arguments =
@@ -50,7 +54,7 @@ public static partial class ChapterBuild
                 "build", project, "--nologo", "-v", "q", "-c", configuration,
                 $"-p:DirectoryBuildPropsPath={Path.Combine(root, "Directory.Build.props")}",
                 $"-p:DirectoryPackagesPropsPath={Path.Combine(root, "Directory.Packages.props")}",
-                .. record is not null && record.Inputs != inputs ? ["--no-incremental"] : Array.Empty<string>(),
+                .. rebuild || (record is not null && record.Inputs != inputs) ? ["--no-incremental"] : Array.Empty<string>(),
             ];
             var run = await DotnetCommand.RunAsync(chapter.Folder, arguments, LearnerEnvironment.ForSdk());
             if (run.ExitCode == 0)

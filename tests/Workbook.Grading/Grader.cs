@@ -17,8 +17,11 @@ namespace Workbook.Grading;
 /// Take the result of a chapter whose inputs have not changed since it was last graded from <see cref="ResultCache"/>,
 /// and store new results there.
 /// </param>
-public sealed class Grader(string root, Manifest manifest, string configuration = "Debug", bool useCache = false)
+public sealed class Grader(string root, Manifest manifest, string configuration = Grader.DefaultConfiguration, bool useCache = false)
 {
+    /// <summary>The MSBuild configuration chapters are built and loaded in unless a grader is told otherwise.</summary>
+    public const string DefaultConfiguration = "Debug";
+
     /// <summary>Grades one chapter folder.</summary>
     /// <param name="chapter">The chapter to grade; its folder may be anything, even missing.</param>
     /// <param name="expectationsOf">

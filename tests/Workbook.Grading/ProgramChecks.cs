@@ -5,27 +5,27 @@ static class ProgramChecks
 {
     /// <summary>
     /// <c>&lt;case&gt;.txt</c>: the program run with DATABASE_URL unset, set to an absolute and to a relative
-    /// SQLite URL, set to an engine the app does not support, and set to something that is not a URL.
+    /// SQLite URL, set to an engine the app does not support, and set to something that is not a URL. The five runs
+    /// start together, each in a folder of its own, so that no run sees a file another one made.
     /// </summary>
     public static async Task<IReadOnlyList<Output>> Configuration(ChapterAssembly chapter)
     {
-        using var temp = new TempFolder();
-        (string Name, string? Url)[] cases =
+        (string Name, Func<TempFolder, string?> Url)[] cases =
         [
-            ("unset", null),
-            ("absolute", $"sqlite:///{temp["blog.db"]}"),
-            ("relative", "sqlite:///data/blog.db"),
-            ("unsupported-engine", "postgresql://blog:s3cret@localhost/blog"),
-            ("not-a-url", "Data Source=blog.db;Password=s3cret"),
+            ("unset", _ => null),
+            ("absolute", temp => $"sqlite:///{temp["blog.db"]}"),
+            ("relative", _ => "sqlite:///data/blog.db"),
+            ("unsupported-engine", _ => "postgresql://blog:s3cret@localhost/blog"),
+            ("not-a-url", _ => "Data Source=blog.db;Password=s3cret"),
         ];
-        var outputs = new List<Output>();
-        foreach (var (name, url) in cases)
+        return await Task.WhenAll(cases.Select(async c =>
         {
+            using var temp = new TempFolder();
+            var url = c.Url(temp);
             var run = await ChapterProgram.RunAsync(chapter, temp.Path, url);
             var command = url is null ? "dotnet run" : $"DATABASE_URL='{url}' dotnet run";
-            outputs.Add(new($"{name}.txt", ScrubRun(chapter, temp, run.Transcript(command))));
-        }
-        return outputs;
+            return new Output($"{c.Name}.txt", ScrubRun(chapter, temp, run.Transcript(command)));
+        }));
     }
 
     /// <summary>

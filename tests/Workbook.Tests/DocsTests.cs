@@ -34,6 +34,22 @@ public sealed partial class DocsTests
         Assert.Equal(["07-postgresql"], reaching);
     }
 
+    /// <summary>
+    /// The pages' collections start before every other (<see cref="LongestFirst"/>), the page with the most work
+    /// first; the other collections keep xunit's order.
+    /// </summary>
+    [Fact]
+    public void Pages_start_first_the_one_with_the_most_work_first()
+    {
+        var assembly = new Xunit.Sdk.TestAssembly(Xunit.Sdk.Reflector.Wrap(typeof(DocsTests).Assembly));
+        // The display name xunit gives the collection of a class that names none.
+        Xunit.Abstractions.ITestCollection Of(Type type) => new Xunit.Sdk.TestCollection(assembly, null, "Test collection for " + type.FullName);
+        var ordered = new LongestFirst()
+            .OrderTestCollections([Of(typeof(DocsTests)), Of(typeof(Page02)), Of(typeof(TrackTests)), Of(typeof(Page06)), Of(typeof(Page05))])
+            .Select(collection => collection.DisplayName.Split('.')[^1]);
+        Assert.Equal(["Page06", "Page02", "Page05", "DocsTests", "TrackTests"], ordered);
+    }
+
     /// <summary>Every code block a page marks as a snapshot's copy equals that snapshot (after scrubbing).</summary>
     [Theory]
     [MemberData(nameof(AllPages))]
