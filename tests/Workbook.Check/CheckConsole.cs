@@ -1,7 +1,7 @@
 using Spectre.Console;
 
 /// <summary>
-/// The check command's terminal: <c>PASS</c> and <c>FAIL</c> in colour and a line saying what it is doing while it builds
+/// The check command's terminal: <c>PASS</c>, <c>FAIL</c> and <c>ERROR</c> in colour and a line saying what it is doing while it builds
 /// and runs, where the terminal supports them; plain text with <c>NO_COLOR</c> set or when the output is redirected,
 /// so that a file or a grading script gets the report and nothing else. Spectre.Console decides what the terminal supports.
 /// </summary>
@@ -14,7 +14,7 @@ sealed class CheckConsole
         Interactive = Console.IsOutputRedirected ? InteractionSupport.No : InteractionSupport.Detect,
     });
 
-    /// <summary>Writes report text, with the <c>PASS</c> and <c>FAIL</c> words of its check lines in colour where supported.</summary>
+    /// <summary>Writes report text, with the <c>PASS</c>, <c>FAIL</c> and <c>ERROR</c> words of its check lines in colour where supported.</summary>
     /// <param name="text">The report, with '\n' line endings.</param>
     public void Write(string text)
     {
@@ -28,6 +28,7 @@ sealed class CheckConsole
             var markup = Markup.Escape(line);
             markup = markup.StartsWith("  PASS  ", StringComparison.Ordinal) ? "  [green]PASS[/]" + markup[6..]
                 : markup.StartsWith("  FAIL  ", StringComparison.Ordinal) ? "  [red]FAIL[/]" + markup[6..]
+                : markup.StartsWith("  ERROR ", StringComparison.Ordinal) ? "  [yellow]ERROR[/]" + markup[7..]
                 : markup;
             console.MarkupLine(markup);
         }

@@ -19,9 +19,10 @@ public static class ExercismReport
     /// <summary>
     /// The results as <c>{ "version": 3, "status", "message", "tests": [ { "name", "status", "message", "output",
     /// "task_id" } ] }</c>. <c>status</c> is <c>error</c> when a chapter could not be checked (with <c>message</c>: each
-    /// such chapter and why, such as the compiler's messages), else <c>fail</c> when a check failed, else <c>pass</c>.
-    /// Each test is one check of one chapter, in report order: <c>name</c> is <c>chapter: check</c>; <c>message</c> holds
-    /// a failure's diffs and hints; <c>output</c> is not used (null, left out); <c>task_id</c> is the step of the chapter
+    /// such chapter and why, such as the compiler's messages, or which of its checks could not run), else <c>fail</c>
+    /// when a check failed, else <c>pass</c>. Each test is one check of one chapter, in report order: <c>name</c> is
+    /// <c>chapter: check</c>; <c>status</c> is <c>pass</c>, <c>fail</c>, or <c>error</c> for a check that could not run
+    /// here (it needs a PostgreSQL server); <c>message</c> holds a failure's diffs and hints, or why a check did not run; <c>output</c> is not used (null, left out); <c>task_id</c> is the step of the chapter
     /// that owns the check (the number after the dot of its first hint's step, or of the first step that names it).
     /// </summary>
     /// <param name="results">The chapters' results, in order.</param>
@@ -31,7 +32,7 @@ public static class ExercismReport
         var errors = results.Where(r => r.Status == Status.Error).ToList();
         var tests = results.SelectMany(result => result.Checks.Select(check => new Test(
             $"{result.Chapter}: {check.Name}",
-            check.Status == Status.Pass ? "pass" : "fail",
+            check.Status switch { Status.Pass => "pass", Status.Fail => "fail", _ => "error" },
             check.Status == Status.Pass ? null : Report.CheckText(check),
             null,
             TaskId(manifest.Find(result.Chapter), check)))).ToList();

@@ -70,13 +70,18 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
         var started = checks.OrderByDescending(check => check.RunsProgram)
             .ToDictionary(check => check, check => Task.Run(() => GradeCheckAsync(check, assembly, info)));
         var results = await Task.WhenAll(checks.Select(check => started[check]));
-        var status = results.All(r => r.Status == Status.Pass) ? Status.Pass : Status.Fail;
+        var notRun = results.Where(r => r.Status == Status.Error).Select(r => r.Name).ToList();
+        var status = results.Any(r => r.Status == Status.Fail) ? Status.Fail : notRun.Count > 0 ? Status.Error : Status.Pass;
+        var message = status == Status.Error ? $"Not graded here: {string.Join(", ", notRun)} could not run." : "";
         var notStarted = status != Status.Pass && await IsUntouchedAsync(chapter);
-        return new ChapterResult(chapter.Name, chapter.Info.Title, status, notStarted, "", results, notes);
+        return new ChapterResult(chapter.Name, chapter.Info.Title, status, notStarted, message, results, notes);
     }
 
     async Task<CheckResult> GradeCheckAsync(Check check, ChapterAssembly assembly, ChapterInfo info)
     {
+        // Whether the learner's work passes cannot be told without a server: neither a pass nor a failure.
+        if (check.NeedsServer && PostgresServer.Shared is null)
+            return new CheckResult(check.Name, Status.Error, $"Not run: this check needs a PostgreSQL server, and {PostgresServer.Unavailable}", []);
         IReadOnlyList<Output> outputs;
         try
         {

@@ -71,13 +71,12 @@ static class PostgresChecks
     /// <c>postgresql://</c> DATABASE_URL on new databases; <c>bad-input.txt</c>: the program run with a password the server
     /// refuses, a database that does not exist, a port where no server listens and a URL that does not parse. Host,
     /// port, database names and the password are replaced by placeholders; a password the program printed shows as
-    /// <c>{PASSWORD PRINTED}</c>. Without a server each output says so and how to get one, and the check fails.
+    /// <c>{PASSWORD PRINTED}</c>. The grader does not run it without a server (the check's status is then an error).
     /// </summary>
+    /// <exception cref="InvalidOperationException">No server can be had (<see cref="PostgresServer.Unavailable"/>).</exception>
     public static async Task<IReadOnlyList<Output>> Server(ChapterAssembly chapter)
     {
-        string[] names = ["schema.txt", "play.txt", "shell.txt", "bad-input.txt"];
-        if (PostgresServer.Shared is not { } server)
-            return names.Select(name => new Output(name, $"Not run: this check needs a PostgreSQL server, and {PostgresServer.Unavailable}\n")).ToList();
+        var server = PostgresServer.Shared ?? throw new InvalidOperationException($"No PostgreSQL server: {PostgresServer.Unavailable}");
 
         var schemaDatabase = server.CreateDatabase("grading");
         string schema;

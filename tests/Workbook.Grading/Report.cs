@@ -21,7 +21,7 @@ public static class Report
         var text = new StringBuilder();
         foreach (var result in results)
         {
-            var failing = result.Checks.Count(c => c.Status != Status.Pass);
+            var failing = result.Checks.Count(c => c.Status == Status.Fail);
             var state = result switch
             {
                 { NotStarted: true } => "not started",
@@ -37,8 +37,9 @@ public static class Report
     }
 
     /// <summary>
-    /// Everything about one chapter: a line per check (<c>PASS</c> or <c>FAIL</c>), and under each failure its
-    /// line diffs and hints.
+    /// Everything about one chapter: a line per check (<c>PASS</c>, <c>FAIL</c>, or <c>ERROR</c> for a check that could
+    /// not run here), under each failure its line diffs and hints, under each error why; or, for a chapter that could not
+    /// be checked at all, <c>ERROR</c> and why.
     /// </summary>
     /// <param name="result">The chapter's result.</param>
     public static string Details(ChapterResult result)
@@ -46,30 +47,34 @@ public static class Report
         var text = new StringBuilder($"{result.Chapter}: {result.Title}\n");
         foreach (var note in result.Notes ?? [])
             text.Append(Indent("Note: " + note, "  "));
-        if (result.Status == Status.Error)
+        if (result.Status == Status.Error && result.Checks.Count == 0)
             return text.Append(Indent("ERROR " + result.Message, "  ")).ToString();
         foreach (var check in result.Checks)
         {
-            text.Append($"  {(check.Status == Status.Pass ? "PASS" : "FAIL")}  {check.Name}\n");
+            text.Append(check.Status switch { Status.Pass => "  PASS  ", Status.Fail => "  FAIL  ", _ => "  ERROR " }).Append(check.Name).Append('\n');
             if (check.Status != Status.Pass)
                 text.Append(Indent(CheckText(check), "        "));
         }
-        var failing = result.Checks.Count(c => c.Status != Status.Pass);
-        return text.Append(result.Status == Status.Pass
-            ? $"  All {result.Checks.Count} checks pass.\n"
-            : $"  {failing} of {result.Checks.Count} checks fail.\n").ToString();
+        var (total, failing, notRun) = (result.Checks.Count, result.Checks.Count(c => c.Status == Status.Fail), result.Checks.Count(c => c.Status == Status.Error));
+        if (result.Status == Status.Pass)
+            return text.Append($"  All {total} checks pass.\n").ToString();
+        var counts = new[] { failing > 0 ? $"{failing} of {total} checks fail" : null, notRun > 0 ? $"{notRun} of {total} could not run here" : null };
+        return text.Append($"  {string.Join("; ", counts.OfType<string>())}.\n").ToString();
     }
 
     /// <summary>
     /// The results as JSON: <c>{ "chapters": [ { "chapter", "title", "status", "notStarted", "message", "notes",
     /// "checks": [ { "name", "status", "message", "hints": [ { "step", "title", "text" } ] } ] } ] }</c>, where a
-    /// status is <c>pass</c>, <c>fail</c> or <c>error</c>.
+    /// status is <c>pass</c>, <c>fail</c> or <c>error</c> (a check's: it could not run here).
     /// </summary>
     /// <param name="results">The chapters' results, in order.</param>
     public static string ToJson(IEnumerable<ChapterResult> results) =>
         JsonSerializer.Serialize(new { Chapters = results.ToList() }, Json) + "\n";
 
-    /// <summary>A failed check's message (its diffs) followed by its hints, one per line, as the report shows them.</summary>
+    /// <summary>
+    /// A failed check's message (its diffs) followed by its hints, one per line, as the report shows them; for a check that
+    /// could not run, why.
+    /// </summary>
     /// <param name="check">A check's result.</param>
     public static string CheckText(CheckResult check) =>
         check.Message.TrimEnd('\n') + "\n" + string.Concat(check.Hints.Select(hint =>

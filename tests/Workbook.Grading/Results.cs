@@ -9,7 +9,11 @@ public enum Status
     /// <summary>Something the learner can fix differs from what was expected.</summary>
     Fail,
 
-    /// <summary>The check could not run at all: the folder is not a chapter, or it does not compile.</summary>
+    /// <summary>
+    /// Could not be graded, which says nothing of the learner's work: for a chapter, the folder is not a chapter or does
+    /// not compile; for a check, it needs something this machine lacks (a PostgreSQL server), and a chapter none of whose
+    /// checks failed but some of which could not run is an error too, never a pass.
+    /// </summary>
     Error,
 }
 
@@ -21,18 +25,26 @@ public sealed record Hint(string Step, string Title, string Text);
 
 /// <summary>The result of one check of one chapter.</summary>
 /// <param name="Name">The check's name.</param>
-/// <param name="Status">Pass or fail.</param>
-/// <param name="Message">For a failure: each output that differs, with its line diff (at most 25 lines each); empty for a pass.</param>
+/// <param name="Status">Pass, fail, or error for a check that could not run here.</param>
+/// <param name="Message">
+/// For a failure: each output that differs, with its line diff (at most 25 lines each); for an error, why the check could
+/// not run and how to let it; empty for a pass.
+/// </param>
 /// <param name="Hints">For a failure: the hints of the steps the failure points to.</param>
 public sealed record CheckResult(string Name, Status Status, string Message, IReadOnlyList<Hint> Hints);
 
 /// <summary>The result of checking one chapter folder.</summary>
 /// <param name="Chapter">The chapter's folder name.</param>
 /// <param name="Title">The chapter's title.</param>
-/// <param name="Status">Pass when every check passed, fail when one failed, error when none could run.</param>
+/// <param name="Status">
+/// Pass when every check passed, fail when one failed, error when the chapter could not be checked or, none failing, a
+/// check could not run.
+/// </param>
 /// <param name="NotStarted">True when the chapter fails and still looks as the learner got it.</param>
 /// <param name="Message">For an error: what is wrong (such as the compiler's messages); otherwise empty.</param>
-/// <param name="Checks">One result per check, in the manifest's order; empty for an error.</param>
+/// <param name="Checks">
+/// One result per check, in the manifest's order; empty for a chapter that could not be checked at all.
+/// </param>
 /// <param name="Notes">
 /// What the learner should know about how the chapter was checked, one line each, such as a <c>DATABASE_URL</c> of
 /// theirs that was ignored.

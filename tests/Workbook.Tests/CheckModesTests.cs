@@ -98,6 +98,25 @@ public sealed class CheckModesTests
     }
 
     /// <summary>
+    /// In Exercism's results, a check that could not run here is a test with status <c>error</c> and why in its
+    /// <c>message</c>, and makes the whole status <c>error</c> with the chapter's message, never <c>pass</c> or <c>fail</c>.
+    /// </summary>
+    [Fact]
+    public void A_check_that_could_not_run_is_an_error_in_Exercism_results()
+    {
+        var result = new ChapterResult("07-postgresql", "PostgreSQL", Status.Error, false, "Not graded here: postgres could not run.",
+            [new CheckResult("model", Status.Pass, "", []), new CheckResult("postgres", Status.Error, "Not run: this check needs a PostgreSQL server, and none was found.", [])], []);
+
+        using var json = JsonDocument.Parse(ExercismReport.Write([result], Solutions.Manifest));
+
+        Assert.Equal("error", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal("07-postgresql: Not graded here: postgres could not run.", json.RootElement.GetProperty("message").GetString());
+        var tests = json.RootElement.GetProperty("tests").EnumerateArray().ToList();
+        Assert.Equal(["pass", "error"], tests.Select(t => t.GetProperty("status").GetString()));
+        Assert.StartsWith("Not run: this check needs a PostgreSQL server", tests[1].GetProperty("message").GetString());
+    }
+
+    /// <summary>
     /// <c>--format exercism</c> writes Exercism's results.json (version 3): a passing chapter has status <c>pass</c>
     /// and one test per check with its name, status and task id; a failing check carries its diff in
     /// <c>message</c>; a chapter that does not compile makes the status <c>error</c>, with the compiler's message.

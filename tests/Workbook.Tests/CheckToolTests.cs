@@ -86,6 +86,29 @@ public sealed class CheckToolTests
             .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
     }
 
+    /// <summary>
+    /// Chapter 07's solution where no PostgreSQL server can be had (<c>WORKBOOK_POSTGRES_URL</c> names a port where none
+    /// listens): the <c>postgres</c> check is an error that says why and how to get a server, never a failure, and every
+    /// other check passes; the chapter is an error, never a pass, in the report, in its JSON and in the exit code.
+    /// </summary>
+    [Fact]
+    public async Task A_check_that_needs_a_missing_server_is_an_error_not_a_failure()
+    {
+        using var learner = new LearnerCopy("solutions", "07-postgresql");
+        var check = await learner.CheckAsync(new Dictionary<string, string?> { [PostgresServer.UrlVariable] = "postgresql://nobody:nothing@127.0.0.1:1/none" });
+
+        Assert.Equal(1, check.Run.ExitCode);
+        Assert.True(check.Status == "error", check.ToString());
+        var statuses = check.Chapter.GetProperty("checks").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        Assert.Equal("error", statuses["postgres"]);
+        Assert.All(statuses.Where(s => s.Key != "postgres"), s => Assert.True(s.Value == "pass", $"{s.Key}: {s.Value}\n{check}"));
+        Assert.Contains("Not run: this check needs a PostgreSQL server", check.Message("postgres"));
+        Assert.Contains($"{PostgresServer.UrlVariable} is set, but its server cannot be used", check.Message("postgres"));
+        Assert.Contains("\n  ERROR postgres\n", check.Run.StandardOutput);
+        Assert.Contains($"1 of {statuses.Count} could not run here.", check.Run.StandardOutput);
+    }
+
     static Task<ProgramRun> CheckAsync(string path, string jsonFile) =>
         DotnetCommand.RunAsync(Path.GetDirectoryName(jsonFile)!, [Solutions.CheckTool, "--path", path, "--json", jsonFile]);
 }
