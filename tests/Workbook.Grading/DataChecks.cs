@@ -142,15 +142,7 @@ static class DataChecks
     {
         try
         {
-            using var connection = new SqliteConnection(SqliteSchema.ConnectionString(file, readOnly: true));
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            using var reader = command.ExecuteReader();
-            var text = new StringBuilder();
-            while (reader.Read())
-                text.Append(line(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray())).Append('\n');
-            return text.ToString();
+            return string.Concat(SqliteSchema.Rows(file, sql).Select(row => line(row) + "\n"));
         }
         catch (SqliteException error)
         {

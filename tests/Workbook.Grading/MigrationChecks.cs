@@ -317,14 +317,7 @@ static class MigrationChecks
 
     static string UserRows(string sqliteFile)
     {
-        using var connection = new SqliteConnection(SqliteSchema.ConnectionString(sqliteFile, readOnly: true));
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """SELECT "Id", "Username", "Email", "PasswordHash" FROM "Users" ORDER BY "Id";""";
-        using var reader = command.ExecuteReader();
-        var rows = new StringBuilder();
-        while (reader.Read())
-            rows.Append($"  {reader.GetInt64(0)} | {reader.GetString(1)} | {reader.GetString(2)} | {(reader.IsDBNull(3) ? "NULL" : reader.GetString(3))}\n");
-        return rows.ToString();
+        var rows = SqliteSchema.Rows(sqliteFile, """SELECT "Id", "Username", "Email", "PasswordHash" FROM "Users" ORDER BY "Id";""");
+        return string.Concat(rows.Select(row => $"  {row[0]} | {row[1]} | {row[2]} | {row[3] ?? "NULL"}\n"));
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 
@@ -18,6 +19,37 @@ public static class SqliteSchema
         Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
         Pooling = false,
     }.ToString();
+
+    /// <summary>
+    /// Runs <paramref name="sql"/>, one statement or several, on a SQLite file and yields the rows of every result it
+    /// reads, in order, each as its values (null for NULL), as they are read: rows read before a statement that fails
+    /// come before the exception, as the <c>sqlite3</c> shell prints them before its error.
+    /// </summary>
+    /// <param name="sqliteFile">Path of the database file.</param>
+    /// <param name="sql">The SQL to run.</param>
+    /// <param name="readOnly">
+    /// Open the file read-only (it must exist), or read-write to change it (created when missing, as <c>sqlite3</c> does).
+    /// </param>
+    /// <returns>The rows, read lazily: the file is opened on the first <c>MoveNext</c> and closed after the last.</returns>
+    /// <exception cref="SqliteException">While enumerating: the file cannot be opened, or a statement fails.</exception>
+    public static IEnumerable<object?[]> Rows(string sqliteFile, string sql, bool readOnly = true)
+    {
+        using var connection = new SqliteConnection(ConnectionString(sqliteFile, readOnly));
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        do
+        {
+            while (reader.Read())
+                yield return Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray();
+        }
+        while (reader.NextResult());
+    }
+
+    /// <summary>A row as the <c>sqlite3</c> shell prints it: its values joined by '|', NULL as nothing, numbers in the invariant culture.</summary>
+    /// <param name="row">A row from <see cref="Rows"/>.</param>
+    public static string Line(object?[] row) => string.Join('|', row.Select(value => Convert.ToString(value, CultureInfo.InvariantCulture)));
 
     /// <summary>
     /// The <c>CREATE</c> statements SQLite keeps in <c>sqlite_master</c> (tables, then their indexes, by name,

@@ -220,17 +220,8 @@ public sealed class BuiltCopy : IDisposable
     public List<string> Rows(string database, string sql) => Read(PathOf(database), sql);
 
     /// <summary>The rows <paramref name="sql"/> reads from the SQLite file <paramref name="file"/>, each as its values joined by '|'.</summary>
-    public static List<string> Read(string file, string sql)
-    {
-        using var connection = Open(file);
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-            rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(reader.GetValue)));
-        return rows;
-    }
+    /// <exception cref="SqliteException">The file is missing or not a database, or the SQL fails.</exception>
+    public static List<string> Read(string file, string sql) => SqliteSchema.Rows(file, sql).Select(SqliteSchema.Line).ToList();
 
     /// <summary>Opens an existing SQLite file without pooling.</summary>
     /// <exception cref="SqliteException">The file is missing or not a database.</exception>

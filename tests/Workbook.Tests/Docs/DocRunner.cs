@@ -322,20 +322,8 @@ public sealed partial class DocRunner : IDisposable
         var text = new StringBuilder();
         try
         {
-            using var connection = new SqliteConnection(SqliteSchema.ConnectionString(file));
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            using var reader = command.ExecuteReader();
-            do
-            {
-                while (reader.Read())
-                {
-                    var values = Enumerable.Range(0, reader.FieldCount)
-                        .Select(i => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture));
-                    text.Append(string.Join('|', values)).Append('\n');
-                }
-            } while (reader.NextResult());
+            foreach (var row in SqliteSchema.Rows(file, sql, readOnly: false))
+                text.Append(SqliteSchema.Line(row)).Append('\n');
             return (text.ToString(), 0);
         }
         catch (SqliteException error)
