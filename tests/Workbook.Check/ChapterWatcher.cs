@@ -2,7 +2,8 @@ using System.Threading.Channels;
 
 /// <summary>
 /// Watches chapter folders for saves, as rustlings' watch mode does: a change to any file of a chapter, outside its
-/// build outputs and databases, wakes <see cref="WaitForChangeAsync"/> once the burst of events of one save is over.
+/// build outputs, databases and backups (which programs and checks write), wakes <see cref="WaitForChangeAsync"/> once
+/// the burst of events of one save is over.
 /// </summary>
 sealed class ChapterWatcher : IDisposable
 {
@@ -28,7 +29,7 @@ sealed class ChapterWatcher : IDisposable
     void Record(string folder, string path)
     {
         var relative = Path.GetRelativePath(folder, path).Replace('\\', '/');
-        if (relative.StartsWith("bin/") || relative.StartsWith("obj/") || relative is "bin" or "obj" || relative.Contains(".db"))
+        if (relative.StartsWith("bin/") || relative.StartsWith("obj/") || relative.StartsWith("backups/") || relative is "bin" or "obj" or "backups" || relative.Contains(".db"))
             return;
         changes.Writer.TryWrite(relative);
     }

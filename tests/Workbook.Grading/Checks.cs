@@ -42,6 +42,7 @@ public static class Checks
         new("pending-model-changes", (c, _) => Task.FromResult(MigrationChecks.PendingModelChanges(c))),
         new("keeps-rows", (c, info) => Task.FromResult(MigrationChecks.KeepsRows(c, info.Folder))),
         new("keeps-data", (c, info) => Task.FromResult(DataChecks.KeepsData(c, info.Folder))),
+        new("backup", (c, info) => DataChecks.Backup(c, info.Folder), RunsProgram: true),
         new("app-db", (c, _) => Task.FromResult(MigrationChecks.ChapterDatabase(c)), ReadsChapterDatabase: true),
         new("play", (c, _) => ProgramChecks.Play(c), RunsProgram: true),
         new("shell", (c, _) => ProgramChecks.Shell(c), RunsProgram: true),

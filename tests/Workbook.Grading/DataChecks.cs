@@ -53,10 +53,7 @@ static class DataChecks
         var migrator = db.GetService<IMigrator>();
         migrator.Migrate(ids[starterCount - 1]);
         var starterSchema = DatabaseSchema.ReadSqlite(file);
-        Execute(file, string.Concat(Users.Select((u, i) =>
-            $"INSERT INTO \"Users\" (\"Id\", \"Username\", \"Email\", \"PasswordHash\") VALUES ({i + 1}, {Sql(u.Username)}, {Sql(u.Email)}, {Sql(u.Hash)});\n"))
-            + string.Concat(Comments.Select((c, i) =>
-            $"INSERT INTO \"Comments\" (\"Id\", \"Body\", \"Timestamp\", \"UserId\") VALUES ({i + 1}, {Sql(c.Body)}, {Sql(c.Timestamp)}, {c.UserId});\n")));
+        Execute(file, StarterRows);
 
         var before = DateTime.UtcNow.AddSeconds(-1);
         if (MigrationChecks.Apply(migrator, ids[^1]) is { } failure)
@@ -114,6 +111,130 @@ static class DataChecks
             new("up-again.txt", upAgain.ToString()),
         ];
     }
+
+    /// <summary>The known users and comments, as INSERT statements for chapter 05's schema.</summary>
+    static string StarterRows =>
+        string.Concat(Users.Select((u, i) =>
+            $"INSERT INTO \"Users\" (\"Id\", \"Username\", \"Email\", \"PasswordHash\") VALUES ({i + 1}, {Sql(u.Username)}, {Sql(u.Email)}, {Sql(u.Hash)});\n"))
+        + string.Concat(Comments.Select((c, i) =>
+            $"INSERT INTO \"Comments\" (\"Id\", \"Body\", \"Timestamp\", \"UserId\") VALUES ({i + 1}, {Sql(c.Body)}, {Sql(c.Timestamp)}, {c.UserId});\n"));
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> BackupFolders = new();
+
+    /// <summary>
+    /// Step 6.1, <c>dotnet run -- backup</c>, run by the chapter's program on a database as chapter 05 left it (the
+    /// starter's migrations, the known rows), before this chapter's migrations. <c>copy.txt</c>: whether it exits with 0
+    /// and makes one new file in the chapter's <c>backups/</c>; whether that file is a database that holds every row of
+    /// every table as the database held it before, its migration history included (a copy made after <c>Migrate()</c>
+    /// holds this chapter's migrations too); whether the database itself is left as it was. <c>missing.txt</c>: whether
+    /// backing up a database file that does not exist fails, makes no copy and creates no file. The program writes its
+    /// copies into the chapter folder it was built in; the check deletes the files it made there, and the folder too
+    /// when it made that. Checks of one folder in this process run one at a time.
+    /// </summary>
+    /// <param name="chapter">The chapter's built assembly.</param>
+    /// <param name="gradedAs">The chapter whose starter's migrations count.</param>
+    public static async Task<IReadOnlyList<Output>> Backup(ChapterAssembly chapter, string gradedAs)
+    {
+        var starterCount = Workspace.StarterMigrationCount(gradedAs);
+        using var temp = new TempFolder();
+        var file = temp["app.db"];
+        using (var db = chapter.CreateDbContext(file, ignorePendingModelChanges: true))
+        {
+            var ids = db.GetService<IMigrationsAssembly>().Migrations.Keys.ToList();
+            if (starterCount == 0 || ids.Count < starterCount)
+                return [new("copy.txt", $"The chapter has {ids.Count} migration(s), fewer than the {starterCount} the starter came with.\n"), new("missing.txt", "")];
+            db.GetService<IMigrator>().Migrate(ids[starterCount - 1]);
+        }
+        Execute(file, StarterRows);
+        var before = AllRows(file);
+
+        var folder = Path.Combine(chapter.Chapter.Folder, "backups");
+        var gate = BackupFolders.GetOrAdd(folder, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync();
+        try
+        {
+            var (run, copies) = await BackUpAsync(chapter, temp, folder, $"sqlite:///{file}");
+            var copy = new StringBuilder(run.ExitCode == 0 && copies.Count == 1
+                ? "`dotnet run -- backup` exits with 0 and makes one new file in backups/.\n"
+                : $"`dotnet run -- backup` exits with {run.ExitCode} and makes {copies.Count} new file(s) in backups/, not one. It printed:\n"
+                  + Indent(Scrub.All(run.StandardOutput + run.StandardError, (temp.Path, "{temp}"), (chapter.Chapter.Folder, "{chapter}"))));
+            if (copies.Count == 1)
+                copy.Append(Compare(AllRows(copies[0]), before,
+                    "The copy holds every row of every table ({0}), as the database held them before the backup.",
+                    "The copy does not hold what the database held before the backup (back up before Migrate() changes it):"));
+            copy.Append(Compare(AllRows(file), before,
+                "The database holds every row of every table ({0}), as before: backing up changed nothing in it.",
+                "Backing up changed the database (it must end the program before Migrate() changes it):"));
+
+            var missing = temp["missing.db"];
+            var (failed, strays) = await BackUpAsync(chapter, temp, folder, $"sqlite:///{missing}");
+            var refused = failed.ExitCode != 0 && strays.Count == 0 && !File.Exists(missing)
+                ? "Backing up a database file that does not exist fails, makes no copy and creates no file.\n"
+                : $"Backing up a database file that does not exist exits with {failed.ExitCode}, makes {strays.Count} file(s) in backups/"
+                  + $"{(File.Exists(missing) ? " and creates the database file it was asked to back up" : "")}: it must fail and leave everything as it was.\n";
+            return [new("copy.txt", copy.ToString()), new("missing.txt", refused)];
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Runs <c>backup</c> with <paramref name="databaseUrl"/>; the files it made in <paramref name="folder"/> are read, then deleted.</summary>
+    static async Task<(ProgramRun Run, List<string> Copies)> BackUpAsync(ChapterAssembly chapter, TempFolder temp, string folder, string databaseUrl)
+    {
+        var existed = Directory.Exists(folder);
+        var earlier = existed ? Directory.GetFiles(folder).ToHashSet() : [];
+        var run = await ChapterProgram.RunAsync(chapter, temp.Path, databaseUrl, ["backup"]);
+        var made = Directory.Exists(folder) ? Directory.GetFiles(folder).Where(f => !earlier.Contains(f)).Order(StringComparer.Ordinal).ToList() : [];
+        var copies = new List<string>();
+        foreach (var path in made)
+        {
+            var kept = temp[$"made-{Guid.NewGuid():N}-{Path.GetFileName(path)}"];
+            File.Move(path, kept);
+            if (!path.EndsWith("-journal", StringComparison.Ordinal))
+                copies.Add(kept);
+        }
+        if (!existed && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+            Directory.Delete(folder);
+        return (run, copies);
+    }
+
+    /// <summary>Every row of every table of a SQLite file, by table, as lines; a file that is not a database has none.</summary>
+    static SortedDictionary<string, List<string>> AllRows(string file)
+    {
+        var tables = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var table in SqliteSchema.Rows(file, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%';").Select(row => (string)row[0]!).ToList())
+                tables[table] = SqliteSchema.Rows(file, $"SELECT * FROM \"{table}\" ORDER BY 1;").Select(SqliteSchema.Line).ToList();
+        }
+        catch (SqliteException)
+        {
+            // Not a database: no tables.
+        }
+        return tables;
+    }
+
+    /// <summary>
+    /// <paramref name="same"/> (with the tables' row counts for <c>{0}</c>) when <paramref name="actual"/> holds exactly
+    /// <paramref name="expected"/>'s rows; else <paramref name="differs"/> and a line per table that differs.
+    /// </summary>
+    static string Compare(SortedDictionary<string, List<string>> actual, SortedDictionary<string, List<string>> expected, string same, string differs)
+    {
+        var differences = expected.Keys.Union(actual.Keys).Order(StringComparer.Ordinal)
+            .Select(table => (table, want: expected.GetValueOrDefault(table), got: actual.GetValueOrDefault(table)))
+            .Where(t => t.want is null || t.got is null || !t.want.SequenceEqual(t.got))
+            .Select(t => t.got is null ? $"  {t.table}: missing ({t.want!.Count} row(s) expected)"
+                : t.want is null ? $"  {t.table}: a table the database did not have ({t.got.Count} row(s))"
+                : $"  {t.table}: {t.got.Count} row(s), {t.got.Except(t.want).Count()} of them not as they were (expected {t.want.Count})")
+            .ToList();
+        return differences.Count == 0
+            ? string.Format(CultureInfo.InvariantCulture, same, string.Join(", ", expected.Select(t => $"{t.Key} {t.Value.Count}"))) + "\n"
+            : $"{differs}\n{string.Join("\n", differences)}\n";
+    }
+
+    static string Indent(string text) => string.Concat(text.TrimEnd('\n').Split('\n').Select(line => "  " + line + "\n"));
 
     /// <summary>A comment row (id, text, time, author) as one line; the time parsed, so that its formatting does not matter.</summary>
     static string CommentLine(object?[] row) =>

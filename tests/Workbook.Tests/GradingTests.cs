@@ -96,6 +96,37 @@ public sealed class GradingTests
         Assert.Equal(["2.1"], check.Hints("model"));
     }
 
+    /// <summary>
+    /// Chapter 06's solution with the backup taken after <c>Migrate()</c> (the copy holds this chapter's migrations, the
+    /// database has changed, and a missing database is created), then with a backup that copies nothing: each fails the
+    /// backup check only, with step 6.1's hint only.
+    /// </summary>
+    [Fact]
+    public async Task A_backup_after_Migrate_or_one_that_copies_nothing_points_to_step_6_1_only()
+    {
+        using var learner = new LearnerCopy("solutions", "06-schema-change");
+        const string BackUp = "if (args is [\"backup\"])\n    return Backup.Run(config.ConnectionString);\n";
+        learner.Edit("Program.cs", BackUp, "");
+        learner.Edit("Program.cs", "db.Database.Migrate();\n", "db.Database.Migrate();\n" + BackUp);
+        var late = await learner.CheckAsync();
+
+        Assert.Equal(["backup"], late.Failing);
+        Assert.Equal(["6.1"], late.Hints("backup"));
+        Assert.Contains("The copy does not hold what the database held before the backup", late.Message("backup"));
+        Assert.Contains("Backing up changed the database", late.Message("backup"));
+        Assert.Contains("creates the database file it was asked to back up", late.Message("backup"));
+
+        learner.Solve("Program.cs");
+        learner.Edit("Backup.cs", "from.BackupDatabase(to);", "");
+        var empty = await learner.CheckAsync();
+
+        Assert.Equal(["backup"], empty.Failing);
+        Assert.Equal(["6.1"], empty.Hints("backup"));
+        Assert.Contains("Users: missing (3 row(s) expected)", empty.Message("backup"));
+        Assert.False(Directory.Exists(learner["backups"]) && Directory.EnumerateFileSystemEntries(learner["backups"]).Any(),
+            "the check leaves no copy of its own in backups/");
+    }
+
     /// <summary>Chapter 05's solution counting susan's comments in memory instead of with <c>Count()</c>: Play Time fails, with step 5.3's hint only.</summary>
     [Fact]
     public async Task A_missing_Count_points_to_step_5_3_only()
