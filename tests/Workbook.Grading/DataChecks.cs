@@ -12,7 +12,8 @@ namespace Workbook.Grading;
 /// Graded: what chapter 06's migrations do to a database that already holds data. A new SQLite file is taken through
 /// the migrations the starter came with (chapter 05's schema), filled with known rows (users with capitals and
 /// spaces in their emails, one without comments, comments at known times), then upgraded with the chapter's own
-/// migrations, taken back down to chapter 05 and up again. Every row must come through with its data.
+/// migrations, taken back down to chapter 05 and up again. Every row must come through with its data, and a backup
+/// made before the migrations (step 6.1) must hold every row as it was (<see cref="Backup"/>).
 /// </summary>
 static class DataChecks
 {
