@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -14,7 +13,6 @@ namespace Workbook.Grading;
 public static partial class ChapterBuild
 {
     const string RecordFile = "workbook-check.build.json";
-    static readonly ConcurrentDictionary<string, SemaphoreSlim> Locks = new();
 
     /// <summary>
     /// Builds <paramref name="chapter"/> in <paramref name="configuration"/> with the build settings of the workbook
@@ -23,7 +21,7 @@ public static partial class ChapterBuild
     /// the last build this method made, and whose assembly has not been written since, is not built again. When the
     /// inputs changed since that build, MSBuild is told to rebuild everything (<c>--no-incremental</c>), since it
     /// would otherwise trust file times; without a record of an earlier build, MSBuild's incremental build decides.
-    /// Builds of the same folder in this process wait for each other.
+    /// Builds of the same folder in this process wait for each other, and for a check writing there (<see cref="ChapterGate"/>).
     /// </summary>
     /// <param name="chapter">The chapter; its folder must hold one project file.</param>
     /// <param name="configuration">The MSBuild configuration, <c>Debug</c> or <c>Release</c>.</param>
@@ -40,7 +38,7 @@ public static partial class ChapterBuild
     public static async Task<IReadOnlyList<string>> EnsureBuiltAsync(Chapter chapter, string configuration, string root, bool rebuild = false)
     {
         var project = chapter.ProjectFile;
-        var gate = Locks.GetOrAdd(chapter.Folder, _ => new SemaphoreSlim(1, 1));
+        var gate = ChapterGate.Of(chapter.Folder);
         await gate.WaitAsync();
         try
         {

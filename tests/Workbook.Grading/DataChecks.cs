@@ -120,8 +120,6 @@ static class DataChecks
         + string.Concat(Comments.Select((c, i) =>
             $"INSERT INTO \"Comments\" (\"Id\", \"Body\", \"Timestamp\", \"UserId\") VALUES ({i + 1}, {Sql(c.Body)}, {Sql(c.Timestamp)}, {c.UserId});\n"));
 
-    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> BackupFolders = new();
-
     /// <summary>
     /// Step 6.1, <c>dotnet run -- backup</c>, run by the chapter's program on a database as chapter 05 left it (the
     /// starter's migrations, the known rows), before this chapter's migrations. <c>copy.txt</c>: whether it exits with 0
@@ -130,7 +128,7 @@ static class DataChecks
     /// holds this chapter's migrations too); whether the database itself is left as it was. <c>missing.txt</c>: whether
     /// backing up a database file that does not exist fails, makes no copy and creates no file. The program writes its
     /// copies into the chapter folder it was built in; the check deletes the files it made there, and the folder too
-    /// when it made that. Checks of one folder in this process run one at a time.
+    /// when it made that. It holds the folder's <see cref="ChapterGate"/> meanwhile.
     /// </summary>
     /// <param name="chapter">The chapter's built assembly.</param>
     /// <param name="gradedAs">The chapter whose starter's migrations count.</param>
@@ -150,7 +148,7 @@ static class DataChecks
         var before = AllRows(file);
 
         var folder = Path.Combine(chapter.Chapter.Folder, "backups");
-        var gate = BackupFolders.GetOrAdd(folder, _ => new SemaphoreSlim(1, 1));
+        var gate = ChapterGate.Of(chapter.Chapter.Folder);
         await gate.WaitAsync();
         try
         {
@@ -158,7 +156,7 @@ static class DataChecks
             var copy = new StringBuilder(run.ExitCode == 0 && copies.Count == 1
                 ? "`dotnet run -- backup` exits with 0 and makes one new file in backups/.\n"
                 : $"`dotnet run -- backup` exits with {run.ExitCode} and makes {copies.Count} new file(s) in backups/, not one. It printed:\n"
-                  + Indent(Scrub.All(run.StandardOutput + run.StandardError, (temp.Path, "{temp}"), (chapter.Chapter.Folder, "{chapter}"))));
+                  + Report.Indent(Scrub.All(run.StandardOutput + run.StandardError, (temp.Path, "{temp}"), (chapter.Chapter.Folder, "{chapter}")), "  "));
             if (copies.Count == 1)
                 copy.Append(Compare(AllRows(copies[0]), before,
                     "The copy holds every row of every table ({0}), as the database held them before the backup.",
@@ -234,8 +232,6 @@ static class DataChecks
             ? string.Format(CultureInfo.InvariantCulture, same, string.Join(", ", expected.Select(t => $"{t.Key} {t.Value.Count}"))) + "\n"
             : $"{differs}\n{string.Join("\n", differences)}\n";
     }
-
-    static string Indent(string text) => string.Concat(text.TrimEnd('\n').Split('\n').Select(line => "  " + line + "\n"));
 
     /// <summary>A comment row (id, text, time, author) as one line; the time parsed, so that its formatting does not matter.</summary>
     static string CommentLine(object?[] row) =>

@@ -80,6 +80,7 @@ public static class Report
         check.Message.TrimEnd('\n') + "\n" + string.Concat(check.Hints.Select(hint =>
             (hint.Step.Length > 0 ? $"Hint {hint.Step} ({hint.Title}): {hint.Text}" : $"Hint: {hint.Text}") + "\n"));
 
-    static string Indent(string text, string indent) =>
+    /// <summary>Each line of <paramref name="text"/> after <paramref name="indent"/>, without trailing spaces.</summary>
+    internal static string Indent(string text, string indent) =>
         string.Concat(text.TrimEnd('\n').Split('\n').Select(line => (indent + line).TrimEnd() + "\n"));
 }
