@@ -21,8 +21,10 @@ public static class BuildServers
 
     /// <summary>
     /// Turns both servers on for every command this process starts from now on (in its environment variables, which
-    /// child processes inherit): <c>UseSharedCompilation=true</c>, <c>DOTNET_CLI_USE_MSBUILD_SERVER=1</c>, and no
-    /// <c>MSBUILDDISABLENODEREUSE</c>. What the builds produce does not change, only how long they take.
+    /// child processes inherit): <c>UseSharedCompilation=true</c>, <c>DOTNET_CLI_USE_MSBUILD_SERVER=1</c>, no
+    /// <c>MSBUILDDISABLENODEREUSE</c>, and no <c>MSBUILDENSURESTDOUTFORTASKPROCESSES</c>, which <c>dotnet test</c> sets
+    /// for its test host and under which <c>dotnet build</c> builds without the MSBuild server (checked with SDK
+    /// 10.0.401: no <c>/nodemode:8</c> process starts). What the builds produce does not change, only how long they take.
     /// </summary>
     public static void TurnOn()
     {
@@ -32,6 +34,7 @@ public static class BuildServers
         Environment.SetEnvironmentVariable("UseSharedCompilation", "true");
         Environment.SetEnvironmentVariable("DOTNET_CLI_USE_MSBUILD_SERVER", "1");
         Environment.SetEnvironmentVariable("MSBUILDDISABLENODEREUSE", null);
+        Environment.SetEnvironmentVariable("MSBUILDENSURESTDOUTFORTASKPROCESSES", null);
     }
 
     /// <summary>

@@ -54,7 +54,7 @@ static class DataChecks
         var migrator = db.GetService<IMigrator>();
         migrator.Migrate(ids[starterCount - 1]);
         var starterSchema = DatabaseSchema.ReadSqlite(file);
-        Execute(file, StarterRows);
+        SqliteSchema.Execute(file, StarterRows);
 
         var before = DateTime.UtcNow.AddSeconds(-1);
         if (MigrationChecks.Apply(migrator, ids[^1]) is { } failure)
@@ -144,7 +144,7 @@ static class DataChecks
                 return [new("copy.txt", $"The chapter has {ids.Count} migration(s), fewer than the {starterCount} the starter came with.\n"), new("missing.txt", "")];
             db.GetService<IMigrator>().Migrate(ids[starterCount - 1]);
         }
-        Execute(file, StarterRows);
+        SqliteSchema.Execute(file, StarterRows);
         var before = AllRows(file);
 
         var folder = Path.Combine(chapter.Chapter.Folder, "backups");
@@ -262,15 +262,6 @@ static class DataChecks
         DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out time);
 
     static string Show(DateTime time) => time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.');
-
-    static void Execute(string file, string sql)
-    {
-        using var connection = new SqliteConnection(SqliteSchema.ConnectionString(file));
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 
     /// <summary>One line per row, made by <paramref name="line"/> from the row's values (null for NULL); or the error, as one line.</summary>
     static string Read(string file, string sql, Func<object?[], string> line)

@@ -47,6 +47,21 @@ public static class SqliteSchema
         while (reader.NextResult());
     }
 
+    /// <summary>Runs <paramref name="sql"/>, one statement or several that read no rows, on an existing SQLite file.</summary>
+    /// <param name="sqliteFile">Path of the database file; it is opened read-write, never created.</param>
+    /// <param name="sql">The statements, such as <c>INSERT</c>s.</param>
+    /// <returns>The number of rows the statements inserted, updated or deleted.</returns>
+    /// <exception cref="SqliteException">The file is missing or not a database, or a statement fails.</exception>
+    public static int Execute(string sqliteFile, string sql)
+    {
+        var existing = new SqliteConnectionStringBuilder(ConnectionString(sqliteFile)) { Mode = SqliteOpenMode.ReadWrite };
+        using var connection = new SqliteConnection(existing.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
+    }
+
     /// <summary>A row as the <c>sqlite3</c> shell prints it: its values joined by '|', NULL as nothing, numbers in the invariant culture.</summary>
     /// <param name="row">A row from <see cref="Rows"/>.</param>
     public static string Line(object?[] row) => string.Join('|', row.Select(value => Convert.ToString(value, CultureInfo.InvariantCulture)));

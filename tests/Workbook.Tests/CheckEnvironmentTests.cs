@@ -115,6 +115,20 @@ public sealed class CheckEnvironmentTests
     }
 
     /// <summary>
+    /// The commands the tests start inherit none of the MSBuild variables <c>dotnet test</c> gives its test host (one of
+    /// them, <c>MSBUILDENSURESTDOUTFORTASKPROCESSES</c>, keeps <c>dotnet build</c> from using the MSBuild server, also in
+    /// the check command's watch mode), and get the compiler server but not the MSBuild server (see <see cref="TestEnvironment"/>).
+    /// </summary>
+    [Fact]
+    public void Commands_the_tests_start_get_the_compiler_server_and_none_of_the_test_hosts_MSBuild_variables()
+    {
+        Assert.All(TestEnvironment.FromDotnetTest, name => Assert.Null(Environment.GetEnvironmentVariable(name)));
+        Assert.Equal("true", Environment.GetEnvironmentVariable("UseSharedCompilation"));
+        Assert.Equal("0", Environment.GetEnvironmentVariable("DOTNET_CLI_USE_MSBUILD_SERVER"));
+        Assert.Null(Environment.GetEnvironmentVariable("MSBUILDDISABLENODEREUSE"));
+    }
+
+    /// <summary>
     /// Under a Turkish UI language and culture and a far time zone, a learner's compile error comes in Turkish, as their
     /// SDK prints it, and a solved chapter still passes.
     /// </summary>

@@ -208,13 +208,7 @@ public sealed class BuiltCopy : IDisposable
         DotnetCommand.RunAsync(Folder, [Path.Combine(Folder, "bin", Solutions.Configuration, "net10.0", "Blog.dll"), .. arguments], DatabaseUrl(database));
 
     /// <summary>Runs SQL statements on <paramref name="database"/>.</summary>
-    public void Sql(string database, string sql)
-    {
-        using var connection = Open(PathOf(database));
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    public void Sql(string database, string sql) => SqliteSchema.Execute(PathOf(database), sql);
 
     /// <summary>The rows <paramref name="sql"/> reads from <paramref name="database"/>, each as its values joined by '|'.</summary>
     public List<string> Rows(string database, string sql) => Read(PathOf(database), sql);
