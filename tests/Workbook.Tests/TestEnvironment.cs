@@ -13,8 +13,10 @@ namespace Workbook.Tests;
 /// hundred times, and the server keeps the compiler loaded between them. The MSBuild server is off for the commands the
 /// tests start: it serves one build at a time, and a build that starts meanwhile prints "MSBuild server unavailable: could
 /// not connect to the server within the timeout window; ..." and builds in-process (seen with SDK 10.0.401 when two
-/// builds start together, as the tests' do), a line that would come and go in the outputs the tests compare. (The check
-/// command's watch mode, which a test runs, turns it on for its own builds, as it does for a learner.)
+/// builds start together, as the tests' do), a line that would come and go in the outputs the tests compare. The commands
+/// of one page, which run one after another, build on an MSBuild server of their own instead
+/// (<see cref="OwnMSBuildServer"/>); the check command's watch mode turns the shared one on for its own builds, as it
+/// does for a learner.
 /// The processes the tests start, and the test host itself (see the project file), run without the JIT's dynamic
 /// profile-guided optimization, which only pays off in a process that runs long, as the SDK's commands here do not
 /// (<c>dotnet ef migrations list</c> on a built chapter: 2.06 s with it, 1.85 s without); it changes how fast code runs,

@@ -26,6 +26,9 @@ namespace Workbook.Tests.Docs;
 /// (so <c>dotnet user-secrets</c> writes nowhere else, and no secret of the machine leaks in) that shares this
 /// machine's NuGet package folder.
 /// <para>
+/// The page's commands share an MSBuild server of their own (<see cref="OwnMSBuildServer"/>), stopped on <see cref="Dispose"/>.
+/// </para>
+/// <para>
 /// A <c>powershell</c> block (see <see cref="PowerShellPart"/>) runs as one session of the PowerShell of the local tool
 /// manifest (<c>dotnet pwsh</c>), in the folder the page has reached, with the same home folder. Any PowerShell
 /// command may be used there; each command's output (standard error included) is compared as above.
@@ -59,6 +62,7 @@ public sealed partial class DocRunner : IDisposable
 
     readonly ChapterInfo chapter;
     readonly WorkbookCopy copy;
+    readonly OwnMSBuildServer msbuild = new();
     readonly List<string> problems = [];
     readonly Dictionary<string, string?> isolation;
     readonly Dictionary<string, string> backupNames = [];
@@ -87,6 +91,8 @@ public sealed partial class DocRunner : IDisposable
             ["DOTNET_CLI_HOME"] = home,
             ["NUGET_PACKAGES"] = LearnerEnvironment.PackagesFolder,
         };
+        foreach (var (name, value) in msbuild.Variables)
+            isolation[name] = value;
     }
 
     /// <summary>
@@ -406,6 +412,7 @@ public sealed partial class DocRunner : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        msbuild.Dispose();
         if (holdsPageDatabase)
             PageDatabase.Release();
         holdsPageDatabase = false;
