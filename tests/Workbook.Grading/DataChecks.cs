@@ -52,9 +52,8 @@ static class DataChecks
             return names.Select(n => new Output(n, $"No migration after the {starterCount} the starter came with yet.\n")).ToList();
 
         var migrator = db.GetService<IMigrator>();
-        migrator.Migrate(ids[starterCount - 1]);
+        FillAsChapter05LeftIt(migrator, file, ids[starterCount - 1]);
         var starterSchema = DatabaseSchema.ReadSqlite(file);
-        SqliteSchema.Execute(file, StarterRows);
 
         var before = DateTime.UtcNow.AddSeconds(-1);
         if (MigrationChecks.Apply(migrator, ids[^1]) is { } failure)
@@ -113,6 +112,16 @@ static class DataChecks
         ];
     }
 
+    /// <summary>
+    /// Makes <paramref name="file"/> a database as chapter 05 left it: through the starter's migrations, up to
+    /// <paramref name="lastStarterMigration"/>, then holding the known users and comments (<see cref="StarterRows"/>).
+    /// </summary>
+    static void FillAsChapter05LeftIt(IMigrator migrator, string file, string lastStarterMigration)
+    {
+        migrator.Migrate(lastStarterMigration);
+        SqliteSchema.Execute(file, StarterRows);
+    }
+
     /// <summary>The known users and comments, as INSERT statements for chapter 05's schema.</summary>
     static string StarterRows =>
         string.Concat(Users.Select((u, i) =>
@@ -142,9 +151,8 @@ static class DataChecks
             var ids = db.GetService<IMigrationsAssembly>().Migrations.Keys.ToList();
             if (starterCount == 0 || ids.Count < starterCount)
                 return [new("copy.txt", $"The chapter has {ids.Count} migration(s), fewer than the {starterCount} the starter came with.\n"), new("missing.txt", "")];
-            db.GetService<IMigrator>().Migrate(ids[starterCount - 1]);
+            FillAsChapter05LeftIt(db.GetService<IMigrator>(), file, ids[starterCount - 1]);
         }
-        SqliteSchema.Execute(file, StarterRows);
         var before = AllRows(file);
 
         var folder = Path.Combine(chapter.Chapter.Folder, "backups");

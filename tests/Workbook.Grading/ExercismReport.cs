@@ -22,8 +22,9 @@ public static class ExercismReport
     /// such chapter and why, such as the compiler's messages, or which of its checks could not run), else <c>fail</c>
     /// when a check failed, else <c>pass</c>. Each test is one check of one chapter, in report order: <c>name</c> is
     /// <c>chapter: check</c>; <c>status</c> is <c>pass</c>, <c>fail</c>, or <c>error</c> for a check that could not run
-    /// here (it needs a PostgreSQL server); <c>message</c> holds a failure's diffs and hints, or why a check did not run; <c>output</c> is not used (null, left out); <c>task_id</c> is the step of the chapter
-    /// that owns the check (the number after the dot of its first hint's step, or of the first step that names it).
+    /// here (it needs a PostgreSQL server); <c>message</c> holds a failure's diffs and hints, or why a check did not run;
+    /// <c>output</c> is not used (null, left out); <c>task_id</c> is the step of the chapter that owns the check (the
+    /// number after the dot of its first hint's step, or of the first step that names it).
     /// </summary>
     /// <param name="results">The chapters' results, in order.</param>
     /// <param name="manifest">The manifest, for the steps that own each check.</param>
