@@ -1,77 +1,95 @@
 using Workbook.Grading;
+using Workbook.Grading.Running;
 
 /// <summary>What the check command does with its arguments: find the chapters, check them, report.</summary>
 static class CheckCommand
 {
+    /// <summary>The exit code of a run where every chapter checked passes.</summary>
+    public const int Passed = 0;
+
+    /// <summary>The exit code of a run where a chapter fails, does not compile or could not be graded.</summary>
+    public const int NotPassed = 1;
+
+    /// <summary>The exit code of a usage error: arguments that select nothing to check, or a file that cannot be written.</summary>
+    public const int UsageError = 2;
+
     /// <summary>Checks the chapters that <paramref name="options"/> select, once or, with <c>--watch</c>, on every save.</summary>
     /// <param name="options">What the command line asked for.</param>
     /// <param name="console">Where the report goes, with colour and progress where the terminal supports them.</param>
-    /// <param name="cancel">Ends watch mode (Ctrl+C).</param>
-    /// <returns>0 when every chapter checked passes, 1 when one fails, 2 when the arguments select nothing to check.</returns>
+    /// <param name="cancel">Ends the run (Ctrl+C).</param>
+    /// <returns><see cref="Passed"/>, <see cref="NotPassed"/> or <see cref="UsageError"/>.</returns>
     public static async Task<int> RunAsync(CheckOptions options, CheckConsole console, CancellationToken cancel)
     {
         var root = Workspace.FindRoot();
         var manifest = Manifest.Load(root);
+        if (options.JsonFile is { } json && JsonFileProblem(json) is { } jsonProblem)
+            return await UsageErrorAsync(jsonProblem, options.Format, console);
+        if (options.Chapter is { } name && ChapterSelection.Match(manifest.Chapters, name) is null)
+            return await UsageErrorAsync(ChapterSelection.NoSuchChapter(name, manifest.Chapters), options.Format, console, options.JsonFile);
+        var grader = new Grader(root, manifest, GraderOptionsFor(options));
         if (options.ClassFolder is { } classFolder)
-            return await ClassGrading.RunAsync(Path.GetFullPath(classFolder), options.Chapter, root, manifest, console);
+            return await ClassGrading.RunAsync(Path.GetFullPath(classFolder), options, grader, manifest, console, cancel);
         if (!ChapterSelection.TryResolve(root, manifest, options.Path, options.Chapter, out var chapters, out var problem))
-        {
-            var result = new ChapterResult(options.Chapter ?? options.Path ?? "", "", Status.Error, false, problem, [], []);
-            console.Write(Report.Details(result));
-            await WriteFilesAsync(options, [result]);
-            return 2;
-        }
+            return await UsageErrorAsync(problem, options.Format, console, options.JsonFile);
 
         if (!options.Watch)
-            return await CheckOnceAsync(options, console, new Grader(root, manifest, useCache: !options.NoCache), chapters, manifest);
+            return await CheckOnceAsync(options, console, grader, chapters, manifest, cancel);
 
-        // Each check in watch mode runs in a process of its own, as a check without --watch: a chapter rebuilt after a
-        // save is then loaded fresh, with nothing of the last build (its assembly, EF Core's model of it) in memory.
-        // Its builds use the SDK's build servers, kept warm from one save to the next.
-        BuildServers.TurnOn();
+        // Each check in watch mode runs in a process of its own, as a check without --watch does.
         using var watcher = new ChapterWatcher(chapters.Select(c => c.Folder));
         var exitCode = await CheckInChildProcessAsync(cancel);
-        // While the learner reads the first result, a rebuild of the chapter starts the build servers (and loads its
-        // references into the compiler server), so that the first save finds them warm, as the later ones do.
-        var warmUp = WarmUpAsync(chapters[0], root);
         console.Write($"\nWatching {string.Join(", ", chapters.Select(c => c.Name))}: the check runs again on every save. Ctrl+C ends.\n");
-        if (BuildServers.CompilerServerOff || BuildServers.MSBuildServerOff)
-            console.Write("Rebuilds use the SDK's compiler and MSBuild servers while watching; those your machine does not run stop when watching ends.\n");
         while (await watcher.WaitForChangeAsync(cancel))
         {
             console.Write($"\n{DateTime.Now:HH:mm:ss} a file changed: checking again.\n");
-            await warmUp; // never two builds of one folder at once
             exitCode = await CheckInChildProcessAsync(cancel);
         }
-        await warmUp;
-        await BuildServers.ShutDownAsync();
         return exitCode;
     }
 
-    /// <summary>Rebuilds <paramref name="chapter"/> as the check would; whether it compiles is the next check's to say.</summary>
-    static async Task WarmUpAsync(Chapter chapter, string root)
+    /// <summary>The grader's settings for these options: the sandbox of this machine (or none with <c>--no-sandbox</c>), the limits, the cache.</summary>
+    public static GraderOptions GraderOptionsFor(CheckOptions options) =>
+        new(typeof(CheckCommand).Assembly.Location, Sandbox.Find(turnedOff: options.NoSandbox), Workbench.DefaultCacheRoot,
+            UseCache: !options.NoCache, TimeLimit: options.TimeLimit);
+
+    /// <summary>
+    /// Reports a usage error in the format asked for (with Exercism's, a results file whose status is <c>error</c>), writes
+    /// it to the JSON file too where one was asked for and can be written, and returns <see cref="UsageError"/>.
+    /// </summary>
+    /// <param name="problem">What is wrong with the arguments, in a sentence.</param>
+    /// <param name="format"><c>text</c> or <c>exercism</c>.</param>
+    /// <param name="console">Where the report goes.</param>
+    /// <param name="jsonFile">The JSON file asked for, or null.</param>
+    public static async Task<int> UsageErrorAsync(string problem, string format, CheckConsole console, string? jsonFile = null)
     {
-        try
-        {
-            await ChapterBuild.EnsureBuiltAsync(chapter, Grader.DefaultConfiguration, root, rebuild: true);
-        }
-        catch (Exception error) when (error is IOException or InvalidOperationException)
-        {
-            // No project file, or no dotnet to run: the check in the child process reports it.
-        }
+        var result = new ChapterResult("", "", Status.Error, false, problem, [], []);
+        if (format == "exercism")
+            console.WritePlain(ExercismReport.Write([result], null));
+        else
+            console.WriteError($"error: {problem}\n");
+        if (jsonFile is not null && JsonFileProblem(jsonFile) is null)
+            await File.WriteAllTextAsync(jsonFile, Report.ToJson([result]));
+        return UsageError;
+    }
+
+    /// <summary>Why <paramref name="path"/> cannot take the JSON report, or null when it can.</summary>
+    static string? JsonFileProblem(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            return $"--json {path} is a folder: give the path of a file to write.";
+        if (Path.GetDirectoryName(full) is { } folder && !Directory.Exists(folder))
+            return $"--json {path}: there is no folder {folder} to write it in.";
+        return null;
     }
 
     /// <summary>Runs this command again, without <c>--watch</c>, writing straight to this terminal; its exit code.</summary>
     static async Task<int> CheckInChildProcessAsync(CancellationToken cancel)
     {
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false };
+        var start = new System.Diagnostics.ProcessStartInfo(ChildEnvironment.Dotnet) { UseShellExecute = false };
         start.ArgumentList.Add(typeof(CheckCommand).Assembly.Location);
         foreach (var argument in Environment.GetCommandLineArgs().Skip(1).Where(a => a != "--watch"))
             start.ArgumentList.Add(argument);
-        // The learner's own settings, as this process found them before it kept them away from the chapters.
-        start.Environment["HOME"] = LearnerEnvironment.RealHome;
-        start.Environment["APPDATA"] = LearnerEnvironment.RealAppData;
-        start.Environment["DATABASE_URL"] = LearnerEnvironment.DatabaseUrlInEnvironment;
         using var child = System.Diagnostics.Process.Start(start)!;
         try
         {
@@ -85,11 +103,12 @@ static class CheckCommand
         return child.ExitCode;
     }
 
-    static async Task<int> CheckOnceAsync(CheckOptions options, CheckConsole console, Grader grader, IReadOnlyList<Chapter> chapters, Manifest manifest)
+    static async Task<int> CheckOnceAsync(CheckOptions options, CheckConsole console, Grader grader, IReadOnlyList<Chapter> chapters, Manifest manifest,
+        CancellationToken cancel)
     {
         var results = new List<ChapterResult>();
         foreach (var chapter in chapters)
-            results.Add(await console.WhileAsync($"Checking {chapter.Name} (building it if its files changed)", () => grader.GradeAsync(chapter)));
+            results.Add(await console.WhileAsync($"Checking {chapter.Name} (building it if its files changed)", () => grader.GradeAsync(chapter, cancel: cancel)));
 
         if (options.Format == "exercism")
         {
@@ -99,20 +118,12 @@ static class CheckCommand
         {
             var detailed = options.Chapter is not null || results.Count == 1;
             console.Write(detailed ? string.Concat(results.Select(Report.Details)) : Report.Summary(results));
-            if (!detailed && results.Any(r => r.Status != Status.Pass))
-            {
-                var next = results.First(r => r.Status != Status.Pass);
-                console.Write($"\nTo see what differs in a chapter: dotnet run --project tests/Workbook.Check -- {next.Chapter}\n");
-            }
+            if (!detailed && Report.NextChapter(results) is { } next)
+                console.Write($"\nNext: ./check {next.Chapter[..2]} shows what differs in {next.Chapter} and what to do.\n");
         }
-        await WriteFilesAsync(options, results);
-        return results.All(r => r.Status == Status.Pass) ? 0 : 1;
-    }
-
-    static async Task WriteFilesAsync(CheckOptions options, IReadOnlyList<ChapterResult> results)
-    {
         if (options.JsonFile is not null)
             await File.WriteAllTextAsync(options.JsonFile, Report.ToJson(results));
+        return results.All(r => r.Status == Status.Pass) ? Passed : NotPassed;
     }
 }
 
@@ -124,4 +135,11 @@ static class CheckCommand
 /// <param name="Watch">Check again on every save until Ctrl+C.</param>
 /// <param name="NoCache">Grade every chapter afresh, even when its inputs have not changed since its last result.</param>
 /// <param name="ClassFolder">A folder of learners' clones to grade as a class (see <see cref="ClassGrading"/>), or null.</param>
-sealed record CheckOptions(string? Chapter, string? Path, string? JsonFile, string Format, bool Watch, bool NoCache, string? ClassFolder);
+/// <param name="NoSandbox">Run learner code without the sandbox, with its limits only.</param>
+/// <param name="TimeLimit">How long one run of a chapter's program may take.</param>
+sealed record CheckOptions(string? Chapter, string? Path, string? JsonFile, string Format, bool Watch, bool NoCache, string? ClassFolder,
+    bool NoSandbox = false, TimeSpan? TimeLimit = null)
+{
+    /// <summary>The report formats <c>--format</c> takes.</summary>
+    public static readonly string[] Formats = ["text", "exercism"];
+}

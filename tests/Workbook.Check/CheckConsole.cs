@@ -37,6 +37,9 @@ sealed class CheckConsole
     /// <summary>Writes text exactly as it is, never coloured (JSON for a program).</summary>
     public void WritePlain(string text) => Console.Out.Write(text);
 
+    /// <summary>Writes a usage error to standard error, never coloured, so that a report on standard output stays a report.</summary>
+    public void WriteError(string text) => Console.Error.Write(text);
+
     /// <summary>Runs <paramref name="work"/>, showing <paramref name="what"/> with a spinner meanwhile on an interactive terminal.</summary>
     public async Task<T> WhileAsync<T>(string what, Func<Task<T>> work) =>
         console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi

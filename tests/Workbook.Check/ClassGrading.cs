@@ -5,32 +5,36 @@ using Workbook.Grading;
 /// Grades a whole class: every learner's clone in a folder (one sub-folder per learner), several at a time, up to the
 /// machine's cores. Writes one summary, learner by chapter (<c>pass</c>, <c>fail</c>, <c>error</c>, <c>not started</c>),
 /// as a table for the terminal and as CSV, and each learner's results as JSON, in <c>&lt;folder&gt;/check-results/</c>.
-/// A broken clone is that learner's error, never the run's.
+/// A broken clone, or a learner whose code hangs, crashes or misbehaves, is that learner's error, never the run's: each
+/// learner's code runs in a sandboxed runner of its own (<see cref="Grader"/>), and the results files are written by this
+/// process alone, after every runner is gone.
 /// </summary>
 static class ClassGrading
 {
     /// <summary>Grades every learner of <paramref name="classFolder"/>.</summary>
     /// <param name="classFolder">A folder whose sub-folders are the learners' clones (or their chapters/ folders).</param>
-    /// <param name="chapterName">One chapter to grade, or null for all.</param>
-    /// <param name="root">The workbook whose expectations apply.</param>
-    /// <param name="manifest">Its manifest.</param>
+    /// <param name="options">What the command line asked for (the chapter, the format).</param>
+    /// <param name="grader">The grader, with the sandbox, limits and cache the command line asked for.</param>
+    /// <param name="manifest">The manifest of the workbook whose expectations apply.</param>
     /// <param name="console">Where the table goes.</param>
+    /// <param name="cancel">Ends the run (Ctrl+C).</param>
     /// <returns>0 when every learner passes every chapter graded, 1 otherwise, 2 when the folder holds no learner.</returns>
-    public static async Task<int> RunAsync(string classFolder, string? chapterName, string root, Manifest manifest, CheckConsole console)
+    public static async Task<int> RunAsync(string classFolder, CheckOptions options, Grader grader, Manifest manifest, CheckConsole console,
+        CancellationToken cancel)
     {
+        var chapterName = options.Chapter is { } name ? ChapterSelection.Match(manifest.Chapters, name)?.Folder : null;
         var learners = Directory.Exists(classFolder)
             ? Directory.GetDirectories(classFolder).Where(d => Path.GetFileName(d) != "check-results").Order(StringComparer.Ordinal).ToList()
             : [];
         if (learners.Count == 0)
-        {
-            console.Write($"{classFolder} holds no learner's folder: give a folder with one sub-folder per learner.\n");
-            return 2;
-        }
+            return await CheckCommand.UsageErrorAsync($"{classFolder} holds no learner's folder: give a folder with one sub-folder per learner.",
+                options.Format, console, options.JsonFile);
 
-        var grader = new Grader(root, manifest, useCache: true);
+        var root = Workspace.FindRoot();
         var results = new (string Learner, IReadOnlyList<ChapterResult> Chapters)[learners.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, learners.Count), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            async (i, _) => results[i] = (Path.GetFileName(learners[i]), await GradeLearnerAsync(learners[i], chapterName, root, manifest, grader)));
+        await Parallel.ForEachAsync(Enumerable.Range(0, learners.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel },
+            async (i, token) => results[i] = (Path.GetFileName(learners[i]), await GradeLearnerAsync(learners[i], chapterName, root, manifest, grader, token)));
 
         var output = Path.Combine(classFolder, "check-results");
         Directory.CreateDirectory(output);
@@ -42,11 +46,12 @@ static class ClassGrading
         return results.All(r => r.Chapters.All(c => c.Status == Status.Pass)) ? 0 : 1;
     }
 
-    static async Task<IReadOnlyList<ChapterResult>> GradeLearnerAsync(string folder, string? chapterName, string root, Manifest manifest, Grader grader)
+    static async Task<IReadOnlyList<ChapterResult>> GradeLearnerAsync(string folder, string? chapterName, string root, Manifest manifest, Grader grader,
+        CancellationToken cancel)
     {
         // A learner whose folder cannot be graded gets the error in every chapter asked for.
         IReadOnlyList<ChapterResult> Error(string message) => manifest.Chapters
-            .Where(c => chapterName is null || c.Folder == chapterName || c.Folder.StartsWith(chapterName.TrimEnd('-') + "-", StringComparison.Ordinal))
+            .Where(c => chapterName is null || c.Folder == chapterName)
             .Select(c => new ChapterResult(c.Folder, c.Title, Status.Error, false, message, [], []))
             .ToList();
         try
@@ -55,10 +60,10 @@ static class ClassGrading
                 return Error(problem);
             var results = new List<ChapterResult>();
             foreach (var chapter in chapters)
-                results.Add(await grader.GradeAsync(chapter));
+                results.Add(await grader.GradeAsync(chapter, cancel: cancel));
             return results;
         }
-        catch (Exception error)
+        catch (Exception error) when (error is not OperationCanceledException)
         {
             return Error($"{error.GetType().Name}: {error.Message}");
         }

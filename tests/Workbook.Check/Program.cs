@@ -1,8 +1,9 @@
 using System.CommandLine;
-using Workbook.Grading;
+using Workbook.Grading.Running;
 
-// Record the learner's DATABASE_URL, secrets and culture, then keep them away from the chapters this run loads.
-LearnerEnvironment.IsolateThisProcess();
+// The grader starts this same program in the sandbox as its runner, which builds a chapter and runs its checks.
+if (args is [ChapterRunner.Verb, var request])
+    return await ChapterRunner.RunAsync(request);
 
 var chapterArgument = new Argument<string?>("chapter")
 {
@@ -22,7 +23,7 @@ var formatOption = new Option<string>("--format")
     Description = "text: the report for people (the default); exercism: Exercism's test-runner results.json (version 3) on standard output.",
     DefaultValueFactory = _ => "text",
 };
-formatOption.AcceptOnlyFromAmong("text", "exercism");
+formatOption.AcceptOnlyFromAmong(CheckOptions.Formats);
 var watchOption = new Option<bool>("--watch")
 {
     Description = "Check again every time you save a file of the chapter, until Ctrl+C.",
@@ -36,12 +37,37 @@ var classOption = new Option<string?>("--class")
     Description = "Grade a whole class: a folder with one sub-folder per learner (a clone of the workbook). Writes a table, "
         + "summary.csv and each learner's JSON into FOLDER/check-results/.",
 };
+var noSandboxOption = new Option<bool>("--no-sandbox")
+{
+    Description = "Run learner code without the sandbox (bubblewrap), with its time and memory limits only. For machines where the sandbox cannot run.",
+};
+var timeLimitOption = new Option<int>("--time-limit")
+{
+    Description = "How many seconds one run of a chapter's program may take before it is stopped and its check is an error (default 120); "
+        + "a build and all the checks of a chapter may take five times as long.",
+    DefaultValueFactory = _ => 120,
+};
 var command = new RootCommand("Checks a learner's chapters against the expectations the solutions meet.")
 {
-    chapterArgument, pathOption, jsonOption, formatOption, watchOption, noCacheOption, classOption,
+    chapterArgument, pathOption, jsonOption, formatOption, watchOption, noCacheOption, classOption, noSandboxOption, timeLimitOption,
 };
-command.SetAction((parse, cancel) => CheckCommand.RunAsync(
-    new CheckOptions(parse.GetValue(chapterArgument), parse.GetValue(pathOption), parse.GetValue(jsonOption),
-        parse.GetValue(formatOption)!, parse.GetValue(watchOption), parse.GetValue(noCacheOption), parse.GetValue(classOption)),
-    new CheckConsole(), cancel));
-return await command.Parse(args).InvokeAsync();
+var parse = command.Parse(args);
+if (parse.Errors.Count > 0 || parse.GetValue(timeLimitOption) <= 0)
+{
+    // A usage error: its own exit code, in the format asked for when that much can be read, never a stack trace.
+    var problems = parse.Errors.Select(error => error.Message).DefaultIfEmpty("--time-limit must be a number of seconds above 0.");
+    return await CheckCommand.UsageErrorAsync(string.Join(" ", problems), args.Contains("exercism") ? "exercism" : "text", new CheckConsole());
+}
+if (args.Any(argument => argument is "-h" or "--help" or "-?" or "--version"))
+    return await parse.InvokeAsync();
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+return await CheckCommand.RunAsync(
+    new CheckOptions(parse.GetValue(chapterArgument), parse.GetValue(pathOption), parse.GetValue(jsonOption), parse.GetValue(formatOption)!,
+        parse.GetValue(watchOption), parse.GetValue(noCacheOption), parse.GetValue(classOption), parse.GetValue(noSandboxOption),
+        TimeSpan.FromSeconds(parse.GetValue(timeLimitOption))),
+    new CheckConsole(), cancel.Token);

@@ -49,11 +49,15 @@ public sealed record Chapter(ChapterInfo Info, string Folder)
     /// The files a person writes or a tool generates in the chapter, as they would be committed: relative to
     /// <see cref="Folder"/> with '/' separators, in ordinal order, without build outputs (<c>bin/</c>,
     /// <c>obj/</c>), databases (<c>app.db</c> and the <c>-wal</c>, <c>-shm</c> files beside it) and their backups
-    /// (<c>backups/</c>).
+    /// (<c>backups/</c>). Symbolic links are left out, files and folders alike: the grader copies what it reads into its
+    /// workbench, and a link could point it at a file of the grader's machine.
     /// </summary>
     /// <param name="pattern">A file name pattern such as <c>*.cs</c>; every file by default.</param>
     public IEnumerable<string> Files(string pattern = "*") =>
-        Directory.EnumerateFiles(Folder, pattern, SearchOption.AllDirectories)
+        Directory.EnumerateFiles(Folder, pattern, new EnumerationOptions
+            {
+                RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true, MatchType = MatchType.Win32,
+            })
             .Select(path => Path.GetRelativePath(Folder, path).Replace('\\', '/'))
             .Where(path => !path.StartsWith("bin/") && !path.StartsWith("obj/") && !path.StartsWith("backups/") && !path.Contains(".db"))
             .Order(StringComparer.Ordinal);

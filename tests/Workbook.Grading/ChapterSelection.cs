@@ -45,13 +45,26 @@ public static class ChapterSelection
 
         if (chapterName is null)
             return true;
-        var chosen = chapters.Where(c => c.Name == chapterName || c.Name.StartsWith(chapterName.TrimEnd('-') + "-")).ToList();
-        if (chosen.Count != 1)
+        if (Match(chapters.Select(c => c.Info).ToList(), chapterName) is not { } chosen)
         {
-            problem = $"'{chapterName}' names no chapter here; the chapters are {string.Join(", ", chapters.Select(c => c.Name))}.";
+            problem = NoSuchChapter(chapterName, chapters.Select(c => c.Info).ToList());
             return false;
         }
-        chapters = chosen;
+        chapters = chapters.Where(c => c.Name == chosen.Folder).ToList();
         return true;
     }
+
+    /// <summary>The chapter that <paramref name="chapterName"/> names: its folder name, or its number (<c>03</c>, <c>3</c>); null when none or several.</summary>
+    /// <param name="chapters">The chapters to choose from.</param>
+    /// <param name="chapterName">What the user typed.</param>
+    public static ChapterInfo? Match(IReadOnlyList<ChapterInfo> chapters, string chapterName)
+    {
+        var number = int.TryParse(chapterName, out var n) ? n.ToString("00", System.Globalization.CultureInfo.InvariantCulture) : null;
+        var chosen = chapters.Where(c => c.Folder == chapterName || c.Folder.StartsWith((number ?? chapterName.TrimEnd('-')) + "-", StringComparison.Ordinal)).ToList();
+        return chosen.Count == 1 ? chosen[0] : null;
+    }
+
+    /// <summary>The sentence for a chapter name that names no chapter.</summary>
+    public static string NoSuchChapter(string chapterName, IReadOnlyList<ChapterInfo> chapters) =>
+        $"'{chapterName}' names no chapter here; the chapters are {string.Join(", ", chapters.Select(c => c.Folder))}.";
 }

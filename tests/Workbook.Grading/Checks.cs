@@ -1,10 +1,13 @@
+using Workbook.Grading.Running;
+
 namespace Workbook.Grading;
 
 /// <summary>One named check a chapter can list in the manifest.</summary>
 /// <param name="Name">The name the manifest uses, such as <c>model</c>.</param>
 /// <param name="Run">
-/// Produces the outputs to compare with the snapshots of this check, from the chapter's built assembly and the
-/// chapter it is graded as (its own, or, for a starter, the chapter before it).
+/// Produces the outputs to compare with the snapshots of this check, from the chapter's built assembly and what else the
+/// <see cref="CheckContext"/> gives. It runs learner code: the grader calls it only in the sandboxed runner
+/// (<see cref="ChapterRunner"/>), the test suite on the solutions.
 /// </param>
 /// <param name="Graded">
 /// True for a check of what the chapter does, run on a learner's work and on the solutions alike (a chapter lists
@@ -12,19 +15,34 @@ namespace Workbook.Grading;
 /// solutions are held to (a chapter lists it under <c>snapshots</c>).
 /// </param>
 /// <param name="ReadsChapterDatabase">
-/// True when the check reads the chapter's own <c>app.db</c> rather than a database of its own; such a check
-/// can only pass after the learner ran <c>dotnet ef database update</c>.
+/// True when the check reads the chapter's own <c>app.db</c> (a copy the grader made of it) rather than a database of its
+/// own; such a check can only pass after the learner ran <c>dotnet ef database update</c>.
 /// </param>
 /// <param name="RunsProgram">
 /// True when the check starts the chapter's program in child processes; such checks start first, so that those
-/// processes run while the checks in this process work (on a machine with few cores the thread pool would otherwise
-/// hold them back behind the others).
+/// processes run while the checks in the runner's own process work.
 /// </param>
 /// <param name="NeedsServer">
-/// True when the check runs on a PostgreSQL server (<see cref="PostgresServer.Shared"/>); without one its outputs say it
-/// did not run and how to get a server, and they differ from the snapshots, so the chapter is not passed.
+/// True when the check runs on a PostgreSQL server (<see cref="CheckContext.Postgres"/>); without one it does not run, and
+/// its status is an error, never a pass or a failure.
 /// </param>
-public sealed record Check(string Name, Func<ChapterAssembly, ChapterInfo, Task<IReadOnlyList<Output>>> Run, bool Graded = true, bool ReadsChapterDatabase = false, bool RunsProgram = false, bool NeedsServer = false);
+public sealed record Check(string Name, Func<CheckContext, Task<IReadOnlyList<Output>>> Run, bool Graded = true, bool ReadsChapterDatabase = false, bool RunsProgram = false, bool NeedsServer = false);
+
+/// <summary>What a check works on.</summary>
+/// <param name="Chapter">The chapter's built assembly, loaded in this process.</param>
+/// <param name="GradedAs">The chapter whose expectations apply (its own, or for a starter the chapter before it): which migrations its
+/// starter came with (<see cref="ChapterInfo.StarterMigrations"/>) comes from here, the workbook's record, never from the folder graded.</param>
+/// <param name="Programs">Runs the chapter's built program, with its limits.</param>
+/// <param name="ChapterDatabase">For the checks that read the chapter's own <c>app.db</c>: a copy of it, or why there is none.</param>
+/// <param name="Postgres">For the checks that need a PostgreSQL server: databases made for this grading, or null.</param>
+public sealed record CheckContext(
+    ChapterAssembly Chapter, ChapterInfo GradedAs, ProgramRunner Programs, ChapterDatabaseCopy? ChapterDatabase = null, PostgresAccess? Postgres = null);
+
+/// <summary>The chapter's own <c>app.db</c>, as the grader found it in the learner's folder, which it never opens there.</summary>
+/// <param name="File">A copy of <c>app.db</c> (with its <c>-wal</c> file beside it when it had one), or null when the chapter has none or an empty one.</param>
+/// <param name="Missing">Why there is no copy, when <paramref name="File"/> is null: the sentence that starts the report.</param>
+/// <param name="Notes">What else the grader saw that explains a missing database: where the learner's <c>DATABASE_URL</c> points, stray <c>app.db</c> files.</param>
+public sealed record ChapterDatabaseCopy(string? File, string Missing, IReadOnlyList<string> Notes);
 
 /// <summary>The named checks, and how to run them.</summary>
 public static class Checks
@@ -32,27 +50,27 @@ public static class Checks
     /// <summary>Every check by the name the manifest uses; see the method behind each entry for what its outputs hold.</summary>
     public static readonly IReadOnlyDictionary<string, Check> Catalog = new Check[]
     {
-        new("configuration", (c, _) => ProgramChecks.Configuration(c), RunsProgram: true),
-        new("design-time-factory", (c, _) => Task.FromResult(ModelChecks.DesignTimeFactory(c))),
-        new("run", (c, _) => ProgramChecks.Run(c), RunsProgram: true),
-        new("model", (c, _) => Task.FromResult(ModelChecks.Model(c))),
-        new("user-behaviour", (c, _) => Task.FromResult(BehaviourProbes.Users(c))),
-        new("comment-behaviour", (c, _) => Task.FromResult(BehaviourProbes.Comments(c))),
-        new("migrations", (c, info) => Task.FromResult(MigrationChecks.Migrations(c, info.Folder))),
-        new("pending-model-changes", (c, _) => Task.FromResult(MigrationChecks.PendingModelChanges(c))),
-        new("keeps-rows", (c, info) => Task.FromResult(MigrationChecks.KeepsRows(c, info.Folder))),
-        new("keeps-data", (c, info) => Task.FromResult(DataChecks.KeepsData(c, info.Folder))),
-        new("backup", (c, info) => DataChecks.Backup(c, info.Folder), RunsProgram: true),
-        new("app-db", (c, _) => Task.FromResult(MigrationChecks.ChapterDatabase(c)), ReadsChapterDatabase: true),
-        new("play", (c, _) => ProgramChecks.Play(c), RunsProgram: true),
-        new("shell", (c, _) => ProgramChecks.Shell(c), RunsProgram: true),
-        new("postgres-model", (c, _) => Task.FromResult(PostgresChecks.Model(c))),
-        new("postgres", (c, _) => PostgresChecks.Server(c), RunsProgram: true, NeedsServer: true),
-        new("postgres-text", (c, _) => Task.FromResult(PostgresChecks.Text(c)), Graded: false),
-        new("model-text", (c, _) => Task.FromResult(ModelChecks.ModelText(c)), Graded: false),
-        new("migration-code", (c, _) => Task.FromResult(MigrationChecks.Code(c)), Graded: false),
-        new("scripts", (c, _) => Task.FromResult(MigrationChecks.Scripts(c)), Graded: false),
-        new("sqlite-master", (c, _) => Task.FromResult(MigrationChecks.SqliteMaster(c)), Graded: false),
+        new("configuration", ProgramChecks.Configuration, RunsProgram: true),
+        new("design-time-factory", c => Task.FromResult(ModelChecks.DesignTimeFactory(c.Chapter))),
+        new("run", ProgramChecks.Run, RunsProgram: true),
+        new("model", c => Task.FromResult(ModelChecks.Model(c.Chapter))),
+        new("user-behaviour", c => Task.FromResult(BehaviourProbes.Users(c.Chapter))),
+        new("comment-behaviour", c => Task.FromResult(BehaviourProbes.Comments(c.Chapter))),
+        new("migrations", c => Task.FromResult(MigrationChecks.Migrations(c))),
+        new("pending-model-changes", c => Task.FromResult(MigrationChecks.PendingModelChanges(c.Chapter))),
+        new("keeps-rows", c => Task.FromResult(MigrationChecks.KeepsRows(c))),
+        new("keeps-data", c => Task.FromResult(DataChecks.KeepsData(c))),
+        new("backup", DataChecks.Backup, RunsProgram: true),
+        new("app-db", c => Task.FromResult(MigrationChecks.ChapterDatabase(c)), ReadsChapterDatabase: true),
+        new("play", ProgramChecks.Play, RunsProgram: true),
+        new("shell", ProgramChecks.Shell, RunsProgram: true),
+        new("postgres-model", c => Task.FromResult(PostgresChecks.Model(c.Chapter))),
+        new("postgres", PostgresChecks.Server, RunsProgram: true, NeedsServer: true),
+        new("postgres-text", c => Task.FromResult(PostgresChecks.Text(c.Chapter)), Graded: false),
+        new("model-text", c => Task.FromResult(ModelChecks.ModelText(c.Chapter)), Graded: false),
+        new("migration-code", c => Task.FromResult(MigrationChecks.Code(c.Chapter)), Graded: false),
+        new("scripts", c => Task.FromResult(MigrationChecks.Scripts(c.Chapter)), Graded: false),
+        new("sqlite-master", c => Task.FromResult(MigrationChecks.SqliteMaster(c.Chapter)), Graded: false),
     }.ToDictionary(check => check.Name);
 
     /// <summary>The check named <paramref name="name"/>.</summary>

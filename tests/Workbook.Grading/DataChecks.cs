@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Workbook.Grading.Running;
 using Workbook.Grading.Schema;
 
 namespace Workbook.Grading;
@@ -38,16 +39,18 @@ static class DataChecks
     /// lower-cased; <c>down.txt</c>: going back to chapter 05's last migration keeps every row and brings back its
     /// schema; <c>up-again.txt</c>: upgrading again brings back this chapter's schema and keeps the rows.
     /// </summary>
-    /// <param name="chapter">The chapter's built assembly.</param>
-    /// <param name="gradedAs">The chapter whose starter's migrations count.</param>
-    public static IReadOnlyList<Output> KeepsData(ChapterAssembly chapter, string gradedAs)
+    /// <param name="context">The chapter and the chapter it is graded as, whose starter's migrations the manifest records.</param>
+    public static IReadOnlyList<Output> KeepsData(CheckContext context)
     {
-        var starterCount = Workspace.StarterMigrationCount(gradedAs);
+        var starter = context.GradedAs.StarterMigrations;
+        var starterCount = starter.Count;
         using var temp = new TempFolder();
         var file = temp["app.db"];
-        using var db = chapter.CreateDbContext(file, ignorePendingModelChanges: true);
+        using var db = context.Chapter.CreateDbContext(file, ignorePendingModelChanges: true);
         var ids = db.GetService<IMigrationsAssembly>().Migrations.Keys.ToList();
         string[] names = ["last-seen.txt", "comments.txt", "emails.txt", "down.txt", "up-again.txt"];
+        if (MigrationChecks.StarterProblem(ids, starter) is { } problem)
+            return names.Select(n => new Output(n, problem)).ToList();
         if (starterCount == 0 || ids.Count <= starterCount)
             return names.Select(n => new Output(n, $"No migration after the {starterCount} the starter came with yet.\n")).ToList();
 
@@ -130,61 +133,125 @@ static class DataChecks
             $"INSERT INTO \"Comments\" (\"Id\", \"Body\", \"Timestamp\", \"UserId\") VALUES ({i + 1}, {Sql(c.Body)}, {Sql(c.Timestamp)}, {c.UserId});\n"));
 
     /// <summary>
-    /// Step 6.1, <c>dotnet run -- backup</c>, run by the chapter's program on a database as chapter 05 left it (the
-    /// starter's migrations, the known rows), before this chapter's migrations. <c>copy.txt</c>: whether it exits with 0
-    /// and makes one new file in the chapter's <c>backups/</c>; whether that file is a database that holds every row of
-    /// every table as the database held it before, its migration history included (a copy made after <c>Migrate()</c>
-    /// holds this chapter's migrations too); whether the database itself is left as it was. <c>missing.txt</c>: whether
-    /// backing up a database file that does not exist fails, makes no copy and creates no file. The program writes its
-    /// copies into the chapter folder it was built in; the check deletes the files it made there, and the folder too
-    /// when it made that. It holds the folder's <see cref="ChapterGate"/> meanwhile.
+    /// Step 6.1, <c>dotnet run -- backup</c>, run by the chapter's program on databases as chapter 05 left them (the
+    /// starter's migrations, the known rows), before this chapter's migrations, each in a folder of its own; the copies go
+    /// to <c>backups/</c> beside the database file. <c>copy.txt</c>: the database in WAL mode, with a row committed by a
+    /// connection that stays open, so that the row is still in <c>app.db-wal</c> and not yet in <c>app.db</c> (a copy of the
+    /// file alone lacks it): whether the backup exits with 0 and makes one new file; whether that file is a database that
+    /// holds every committed row of every table, its migration history included (a copy made after <c>Migrate()</c> holds
+    /// this chapter's migrations too); whether the database itself is left as it was. <c>again.txt</c>: a second backup of
+    /// the same database, changed meanwhile, a second later: whether it keeps the first copy as it was and makes a new one
+    /// that holds the change. <c>taken.txt</c>: with an older backup already under every name a backup could take in the
+    /// next minute: whether each of them is left as it was. <c>missing.txt</c>: whether backing up a database file that does
+    /// not exist fails, makes no copy and creates no file.
     /// </summary>
-    /// <param name="chapter">The chapter's built assembly.</param>
-    /// <param name="gradedAs">The chapter whose starter's migrations count.</param>
-    public static async Task<IReadOnlyList<Output>> Backup(ChapterAssembly chapter, string gradedAs)
+    /// <param name="context">The chapter and the chapter it is graded as, whose starter's migrations the manifest records.</param>
+    public static async Task<IReadOnlyList<Output>> Backup(CheckContext context)
     {
-        var starterCount = Workspace.StarterMigrationCount(gradedAs);
+        var starter = context.GradedAs.StarterMigrations;
         using var temp = new TempFolder();
-        var file = temp["app.db"];
-        using (var db = chapter.CreateDbContext(file, ignorePendingModelChanges: true))
+        var first = Path.Combine(temp.Path, "wal", "app.db");
+        var crowded = Path.Combine(temp.Path, "taken", "app.db");
+        foreach (var file in new[] { first, crowded })
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            using var db = context.Chapter.CreateDbContext(file, ignorePendingModelChanges: true);
             var ids = db.GetService<IMigrationsAssembly>().Migrations.Keys.ToList();
-            if (starterCount == 0 || ids.Count < starterCount)
-                return [new("copy.txt", $"The chapter has {ids.Count} migration(s), fewer than the {starterCount} the starter came with.\n"), new("missing.txt", "")];
-            FillAsChapter05LeftIt(db.GetService<IMigrator>(), file, ids[starterCount - 1]);
+            if (MigrationChecks.StarterProblem(ids, starter) is { } problem)
+                return [new("copy.txt", problem), new("again.txt", ""), new("taken.txt", ""), new("missing.txt", "")];
+            if (starter.Count == 0)
+                return [new("copy.txt", "The chapter's starter came with no migration: there is no database of chapter 05 to back up.\n"),
+                    new("again.txt", ""), new("taken.txt", ""), new("missing.txt", "")];
+            FillAsChapter05LeftIt(db.GetService<IMigrator>(), file, starter[^1]);
         }
-        var before = AllRows(file);
 
-        var folder = Path.Combine(chapter.Chapter.Folder, "backups");
-        var gate = ChapterGate.Of(chapter.Chapter.Folder);
-        await gate.WaitAsync();
-        try
+        var twice = BackUpTwiceAsync(context, temp, first);
+        var taken = BackUpOverTakenNamesAsync(context, temp, crowded);
+        var missingFile = Path.Combine(temp.Path, "missing", "app.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(missingFile)!);
+        var missing = BackUpAsync(context, temp, missingFile);
+        var (copy, again) = await twice;
+        var (failed, strays) = await missing;
+        var refused = failed.ExitCode != 0 && strays.Count == 0 && !File.Exists(missingFile)
+            ? "Backing up a database file that does not exist fails, makes no copy and creates no file.\n"
+            : $"Backing up a database file that does not exist {Outcome(failed)}, makes {strays.Count} file(s) in backups/"
+              + $"{(File.Exists(missingFile) ? " and creates the database file it was asked to back up" : "")}: it must fail and leave everything as it was.\n";
+        return [new("copy.txt", copy), new("again.txt", again), new("taken.txt", await taken), new("missing.txt", refused)];
+    }
+
+    /// <summary>The first backup, of a database with a row still in its WAL file, then a second one a second later.</summary>
+    static async Task<(string Copy, string Again)> BackUpTwiceAsync(CheckContext context, TempFolder temp, string file)
+    {
+        string copyText, againText;
+        // A connection that commits a row and stays open: with automatic checkpoints off, the row stays in app.db-wal.
+        using (var writer = new SqliteConnection(SqliteSchema.ConnectionString(file)))
         {
-            var (run, copies) = await BackUpAsync(chapter, temp, folder, $"sqlite:///{file}");
+            writer.Open();
+            using (var command = writer.CreateCommand())
+            {
+                command.CommandText = """
+                    PRAGMA journal_mode = WAL;
+                    PRAGMA wal_autocheckpoint = 0;
+                    INSERT INTO "Users" ("Id", "Username", "Email", "PasswordHash") VALUES (4, 'late', 'late@example.com', NULL);
+                    """;
+                command.ExecuteNonQuery();
+            }
+            var before = AllRows(file);
+            var (run, copies) = await BackUpAsync(context, temp, file);
             var copy = new StringBuilder(run.ExitCode == 0 && copies.Count == 1
                 ? "`dotnet run -- backup` exits with 0 and makes one new file in backups/.\n"
                 : $"`dotnet run -- backup` {Outcome(run)} and makes {copies.Count} new file(s) in backups/, not one. It printed:\n"
-                  + Report.Indent(Printed(run, chapter, temp), "  "));
+                  + Report.Indent(Printed(run, context.Chapter, temp), "  "));
             if (copies.Count == 1)
                 copy.Append(Compare(AllRows(copies[0]), before,
-                    "The copy holds every row of every table ({0}), as the database held them before the backup.",
-                    "The copy does not hold what the database held before the backup (back up before Migrate() changes it):"));
+                    "The copy holds every committed row of every table ({0}), as the database held them before the backup, the one still in app.db-wal included.",
+                    "The copy does not hold what the database held before the backup (every committed row, the ones still in app.db-wal too: "
+                    + "copy with SQLite's backup API, not the file; and back up before Migrate() changes it):"));
             copy.Append(Compare(AllRows(file), before,
                 "The database holds every row of every table ({0}), as before: backing up changed nothing in it.",
                 "Backing up changed the database (it must end the program before Migrate() changes it):"));
+            copyText = copy.ToString();
+            if (copies.Count != 1)
+                return (copyText, "Not tried: the first backup did not make one copy.\n");
 
-            var missing = temp["missing.db"];
-            var (failed, strays) = await BackUpAsync(chapter, temp, folder, $"sqlite:///{missing}");
-            var refused = failed.ExitCode != 0 && strays.Count == 0 && !File.Exists(missing)
-                ? "Backing up a database file that does not exist fails, makes no copy and creates no file.\n"
-                : $"Backing up a database file that does not exist {Outcome(failed)}, makes {strays.Count} file(s) in backups/"
-                  + $"{(File.Exists(missing) ? " and creates the database file it was asked to back up" : "")}: it must fail and leave everything as it was.\n";
-            return [new("copy.txt", copy.ToString()), new("missing.txt", refused)];
+            // The second backup, after the database changed, in the next second (a name made of the time is new then).
+            var firstCopy = File.ReadAllBytes(copies[0]);
+            SqliteSchema.Execute(file, """UPDATE "Users" SET "PasswordHash" = 'changed' WHERE "Id" = 1;""");
+            var changed = AllRows(file);
+            await Task.Delay(TimeSpan.FromMilliseconds(1000 - DateTime.UtcNow.Millisecond + 50));
+            var (second, secondCopies) = await BackUpAsync(context, temp, file, keep: copies);
+            var again = new StringBuilder();
+            var kept = File.Exists(copies[0]) && File.ReadAllBytes(copies[0]).AsSpan().SequenceEqual(firstCopy);
+            again.Append(kept
+                ? "A second backup a second later keeps the first copy as it was"
+                : "A second backup a second later overwrites or removes the first copy: a backup must never replace an earlier one");
+            again.Append(second.ExitCode == 0 && secondCopies.Count == 1
+                ? ", and makes one new file.\n" + Compare(AllRows(secondCopies[0]), changed,
+                    "The new copy holds the database as it was then, the change included ({0}).",
+                    "The new copy does not hold the database as it was at the second backup:")
+                : $"; it {Outcome(second)} and makes {secondCopies.Count} new file(s), not one.\n");
+            againText = again.ToString();
         }
-        finally
-        {
-            gate.Release();
-        }
+        return (copyText, againText);
+    }
+
+    /// <summary>A backup while an older one sits under every name the backup could take in the next minute.</summary>
+    static async Task<string> BackUpOverTakenNamesAsync(CheckContext context, TempFolder temp, string file)
+    {
+        var folder = Path.Combine(Path.GetDirectoryName(file)!, "backups");
+        Directory.CreateDirectory(folder);
+        var start = DateTime.UtcNow;
+        var taken = Enumerable.Range(-1, 62)
+            .Select(second => Path.Combine(folder, $"app-{start.AddSeconds(second).ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.db"))
+            .ToList();
+        foreach (var path in taken)
+            File.WriteAllText(path, "an older backup");
+        var (run, _) = await BackUpAsync(context, temp, file, keep: taken);
+        var changed = taken.Count(path => !File.Exists(path) || File.ReadAllText(path) != "an older backup");
+        return changed == 0
+            ? "With an older backup under every name a backup could take, backing up leaves every one of them as it was.\n"
+            : $"With an older backup under every name a backup could take, `dotnet run -- backup` {Outcome(run)} and overwrites or removes "
+              + $"{changed} of them: a backup must never replace an earlier one (create the file with FileMode.CreateNew, or refuse).\n";
     }
 
     /// <summary>
@@ -204,23 +271,22 @@ static class DataChecks
             .Where(line => !line.TrimStart().StartsWith("at ", StringComparison.Ordinal) && !line.TrimStart().StartsWith("--- End of", StringComparison.Ordinal))
             .Select(line => line + "\n")).TrimEnd('\n');
 
-    /// <summary>Runs <c>backup</c> with <paramref name="databaseUrl"/>; the files it made in <paramref name="folder"/> are read, then deleted.</summary>
-    static async Task<(ProgramRun Run, List<string> Copies)> BackUpAsync(ChapterAssembly chapter, TempFolder temp, string folder, string databaseUrl)
+    /// <summary>
+    /// Runs <c>backup</c> on <paramref name="file"/>; the new files it made in <c>backups/</c> beside the database (those
+    /// not in <paramref name="keep"/> and not there before), finished copies first by name, a journal of one left out.
+    /// </summary>
+    static async Task<(ProgramRun Run, List<string> Copies)> BackUpAsync(CheckContext context, TempFolder temp, string file, IReadOnlyCollection<string>? keep = null)
     {
-        var existed = Directory.Exists(folder);
-        var earlier = existed ? Directory.GetFiles(folder).ToHashSet() : [];
-        var run = await ChapterProgram.RunAsync(chapter, temp.Path, databaseUrl, ["backup"]);
-        var made = Directory.Exists(folder) ? Directory.GetFiles(folder).Where(f => !earlier.Contains(f)).Order(StringComparer.Ordinal).ToList() : [];
-        var copies = new List<string>();
-        foreach (var path in made)
-        {
-            var kept = temp[$"made-{Guid.NewGuid():N}-{Path.GetFileName(path)}"];
-            File.Move(path, kept);
-            if (!path.EndsWith("-journal", StringComparison.Ordinal))
-                copies.Add(kept);
-        }
-        if (!existed && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
-            Directory.Delete(folder);
+        var folder = Path.Combine(Path.GetDirectoryName(file)!, "backups");
+        var earlier = Directory.Exists(folder) ? Directory.GetFiles(folder).ToHashSet() : [];
+        earlier.UnionWith(keep ?? []);
+        var home = Path.Combine(temp.Path, "home-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(home);
+        var run = await context.Programs.RunAsync(context.Chapter, home, $"sqlite:///{file}", ["backup"]);
+        var copies = Directory.Exists(folder)
+            ? Directory.GetFiles(folder).Where(f => !earlier.Contains(f) && !f.EndsWith("-journal", StringComparison.Ordinal)
+                && !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()
+            : [];
         return (run, copies);
     }
 

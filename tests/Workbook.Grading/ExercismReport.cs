@@ -27,8 +27,8 @@ public static class ExercismReport
     /// number after the dot of its first hint's step, or of the first step that names it).
     /// </summary>
     /// <param name="results">The chapters' results, in order.</param>
-    /// <param name="manifest">The manifest, for the steps that own each check.</param>
-    public static string Write(IReadOnlyList<ChapterResult> results, Manifest manifest)
+    /// <param name="manifest">The manifest, for the steps that own each check; null when no check ran (a usage error).</param>
+    public static string Write(IReadOnlyList<ChapterResult> results, Manifest? manifest)
     {
         var errors = results.Where(r => r.Status == Status.Error).ToList();
         var tests = results.SelectMany(result => result.Checks.Select(check => new Test(
@@ -36,11 +36,11 @@ public static class ExercismReport
             check.Status switch { Status.Pass => "pass", Status.Fail => "fail", _ => "error" },
             check.Status == Status.Pass ? null : Report.CheckText(check),
             null,
-            TaskId(manifest.Find(result.Chapter), check)))).ToList();
+            TaskId(manifest?.Find(result.Chapter), check)))).ToList();
         var document = new Results(
             3,
             errors.Count > 0 ? "error" : results.Any(r => r.Status != Status.Pass) ? "fail" : "pass",
-            errors.Count > 0 ? string.Join("\n\n", errors.Select(e => $"{e.Chapter}: {e.Message}")) : null,
+            errors.Count > 0 ? string.Join("\n\n", errors.Select(e => e.Chapter.Length > 0 ? $"{e.Chapter}: {e.Message}" : e.Message)) : null,
             tests);
         return JsonSerializer.Serialize(document, Json) + "\n";
     }

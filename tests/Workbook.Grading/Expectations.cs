@@ -32,34 +32,4 @@ public static class Expectations
         return Directory.GetFiles(folder, prefix + "*.snap")
             .ToDictionary(path => Path.GetFileNameWithoutExtension(path)[prefix.Length..], path => Scrub.Lines(File.ReadAllText(path)));
     }
-
-    /// <summary>
-    /// Compares a check's outputs with its expected outputs, name by name.
-    /// </summary>
-    /// <param name="expected">What <see cref="Read"/> returned.</param>
-    /// <param name="actual">What the check produced.</param>
-    /// <returns>
-    /// One entry per output that differs, is missing, or has no expectation, with a line diff
-    /// (<see cref="TextDiff.Lines"/>) in its message; empty when everything matches.
-    /// </returns>
-    public static IReadOnlyList<Mismatch> Compare(IReadOnlyDictionary<string, string> expected, IReadOnlyList<Output> actual)
-    {
-        var mismatches = new List<Mismatch>();
-        foreach (var output in actual)
-        {
-            if (!expected.TryGetValue(output.Name, out var text))
-                mismatches.Add(new(output.Name, "No expected output of this name exists.", ""));
-            else if (text != Scrub.Lines(output.Text))
-                mismatches.Add(new(output.Name, "Differs from the expected output.", TextDiff.Lines(text, Scrub.Lines(output.Text))));
-        }
-        foreach (var name in expected.Keys.Except(actual.Select(o => o.Name)).Order(StringComparer.Ordinal))
-            mismatches.Add(new(name, "Was expected and not produced.", TextDiff.Lines(expected[name], "")));
-        return mismatches;
-    }
 }
-
-/// <summary>One output that did not match.</summary>
-/// <param name="Output">The output's name, such as <c>upgrade.sql</c>.</param>
-/// <param name="Problem">One sentence saying what is wrong.</param>
-/// <param name="Diff">The line diff of expected against actual (see <see cref="TextDiff.Lines"/>), or empty.</param>
-public sealed record Mismatch(string Output, string Problem, string Diff);

@@ -1,26 +1,31 @@
+using System.Globalization;
 using CliWrap;
 using CliWrap.Buffered;
+using Workbook.Grading.Running;
 using Workbook.Grading.Schema;
 
 namespace Workbook.Grading;
 
 /// <summary>
-/// Grades a chapter folder the way a learner's work is graded: builds it when its files changed, runs the graded
-/// checks the manifest lists, and compares each output with what the solution was verified to produce (the
-/// snapshots), by what the chapter does: keyed outputs such as schemas key by key, migrations whatever their names.
-/// Whatever is wrong with the folder becomes a result with a message, never an exception.
+/// Grades a chapter folder the way a learner's work is graded, without ever running the chapter's code in this process:
+/// copies the folder into the grader's workbench (<see cref="Workbench"/>; the learner's folder is only read), starts the
+/// runner there in the sandbox (<see cref="ChapterRunner"/>, <see cref="Sandbox"/>) to build the chapter when its files
+/// changed and run the graded checks the manifest lists, and compares what each check produced with what the solution
+/// was verified to produce (the snapshots), by what the chapter does: keyed outputs such as schemas key by key, migrations
+/// whatever their names. Whatever is wrong with the folder becomes a result with a message, never an exception; a check
+/// that could not finish for a reason that says nothing of the work (a limit reached, no server) is an error, never a
+/// failure.
 /// </summary>
 /// <param name="root">The repository root, whose manifest and snapshots are the expectations.</param>
 /// <param name="manifest">The manifest read from <paramref name="root"/>.</param>
-/// <param name="configuration">The MSBuild configuration to build and load chapters in.</param>
-/// <param name="useCache">
-/// Take the result of a chapter whose inputs have not changed since it was last graded from <see cref="ResultCache"/>,
-/// and store new results there.
-/// </param>
-public sealed class Grader(string root, Manifest manifest, string configuration = Grader.DefaultConfiguration, bool useCache = false)
+/// <param name="options">How to grade: where the runner is, the sandbox, the limits, the cache.</param>
+public sealed class Grader(string root, Manifest manifest, GraderOptions options)
 {
     /// <summary>The MSBuild configuration chapters are built and loaded in unless a grader is told otherwise.</summary>
     public const string DefaultConfiguration = "Debug";
+
+    /// <summary>How the grader grades.</summary>
+    public GraderOptions Options => options;
 
     /// <summary>Grades one chapter folder.</summary>
     /// <param name="chapter">The chapter to grade; its folder may be anything, even missing.</param>
@@ -29,71 +34,215 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
     /// held to the chapter before it).
     /// </param>
     /// <param name="skipChapterDatabase">Leave out the checks that read the chapter's own <c>app.db</c>.</param>
+    /// <param name="cancel">Ends the grading (Ctrl+C): the runner is killed with everything it started.</param>
     /// <returns>The chapter's status and one result per check.</returns>
-    public async Task<ChapterResult> GradeAsync(Chapter chapter, ChapterInfo? expectationsOf = null, bool skipChapterDatabase = false)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled.</exception>
+    public async Task<ChapterResult> GradeAsync(Chapter chapter, ChapterInfo? expectationsOf = null, bool skipChapterDatabase = false,
+        CancellationToken cancel = default)
     {
         var info = expectationsOf ?? chapter.Info;
         if (!Directory.Exists(chapter.Folder))
             return ChapterResult.Failed(chapter, Status.Error, $"There is no folder {chapter.Folder}.");
-        if (!useCache)
-            return await GradeUncachedAsync(chapter, info, skipChapterDatabase);
-
-        var key = ResultCache.Key(chapter, info, root, configuration, skipChapterDatabase);
-        if (ResultCache.Find(chapter, key) is { } known)
-            return known;
-        var result = await GradeUncachedAsync(chapter, info, skipChapterDatabase);
-        // A check that needs a server may have failed for want of one, which no input of the chapter says: not kept.
-        if (result.Status != Status.Error && !result.Checks.Any(c => c.Status != Status.Pass && Checks.Named(c.Name).NeedsServer))
-            ResultCache.Store(chapter, key, result);
-        return result;
-    }
-
-    async Task<ChapterResult> GradeUncachedAsync(Chapter chapter, ChapterInfo info, bool skipChapterDatabase)
-    {
-        var notes = LearnerEnvironment.IgnoredSettingsNote(chapter) is { } note ? new[] { note } : [];
-
-        ChapterAssembly assembly;
         try
         {
-            var errors = await ChapterBuild.EnsureBuiltAsync(chapter, configuration, root);
-            if (errors.Count > 0)
-                return ChapterResult.Failed(chapter, Status.Error, "The chapter does not compile:\n" + string.Join("\n", errors), notes);
-            assembly = ChapterAssembly.Load(chapter, configuration);
+            _ = chapter.ProjectFile;
         }
         catch (FileNotFoundException error)
         {
-            return ChapterResult.Failed(chapter, Status.Error, error.Message, notes);
+            return ChapterResult.Failed(chapter, Status.Error, error.Message);
         }
 
-        var checks = info.Checks.Select(Checks.Named).Where(check => !(skipChapterDatabase && check.ReadsChapterDatabase)).ToList();
-        // The checks that start the chapter's program go first, so that their processes run alongside the others.
-        var started = checks.OrderByDescending(check => check.RunsProgram)
-            .ToDictionary(check => check, check => Task.Run(() => GradeCheckAsync(check, assembly, info)));
-        var results = await Task.WhenAll(checks.Select(check => started[check]));
-        var notRun = results.Where(r => r.Status == Status.Error).Select(r => r.Name).ToList();
-        var status = results.Any(r => r.Status == Status.Fail) ? Status.Fail : notRun.Count > 0 ? Status.Error : Status.Pass;
-        var message = status == Status.Error ? $"Not graded here: {string.Join(", ", notRun)} could not run." : "";
-        var notStarted = status != Status.Pass && await IsUntouchedAsync(chapter);
-        return new ChapterResult(chapter.Name, chapter.Info.Title, status, notStarted, message, results, notes);
-    }
+        var notes = new List<string>();
+        if (LearnerEnvironment.IgnoredSettingsNote(chapter) is { } settings)
+            notes.Add(settings);
+        if (!options.Sandbox.IsWalled)
+            notes.Add(options.Sandbox.Description);
 
-    async Task<CheckResult> GradeCheckAsync(Check check, ChapterAssembly assembly, ChapterInfo info)
-    {
-        // Whether the learner's work passes cannot be told without a server: neither a pass nor a failure.
-        if (check.NeedsServer && PostgresServer.Shared is null)
-            return new CheckResult(check.Name, Status.Error, $"Not run: this check needs a PostgreSQL server, and {PostgresServer.Unavailable}", []);
-        IReadOnlyList<Output> outputs;
+        Workbench bench;
         try
         {
-            outputs = await check.Run(assembly, info);
+            bench = await Workbench.OpenAsync(chapter, root, options.CacheRoot, options.Limits.WallClock);
         }
-        catch (Exception error)
+        catch (Exception error) when (error is TimeoutException or IOException or UnauthorizedAccessException)
         {
-            var cause = error is ChapterCodeException ? error.Message : $"{error.GetType().Name}: {error.Message}";
-            var pitfalls = Pitfalls.Recognise(check.Name, [new Output("error", cause)], ["error"]).Select(line => $"Pitfall: {line}\n");
-            return new CheckResult(check.Name, Status.Fail, $"{string.Concat(pitfalls)}The check could not finish: {cause}", Hints(info, check.Name, [(null, null)]));
+            return ChapterResult.Failed(chapter, Status.Error, $"Not graded: {error.Message}", notes);
+        }
+        using (bench)
+        {
+            bench.Mirror(chapter);
+            var key = ResultCache.Key(chapter, info, root, options.Configuration, skipChapterDatabase);
+            if (options.UseCache && ResultCache.Find(bench, key) is { } known)
+                return known;
+            var result = await GradeInAsync(bench, chapter, info, skipChapterDatabase, notes, cancel);
+            if (options.UseCache)
+                ResultCache.Store(bench, key, result);
+            return result;
+        }
+    }
+
+    async Task<ChapterResult> GradeInAsync(Workbench bench, Chapter chapter, ChapterInfo info, bool skipChapterDatabase, List<string> notes,
+        CancellationToken cancel)
+    {
+        var checks = info.Checks.Select(Checks.Named).Where(check => !(skipChapterDatabase && check.ReadsChapterDatabase)).ToList();
+        var outcomes = new Dictionary<string, CheckResult>();
+
+        // Whether the learner's work passes cannot be told without a server: neither a pass nor a failure.
+        var server = checks.Any(check => check.NeedsServer) ? PostgresServer.Shared : null;
+        foreach (var check in checks.Where(check => check.NeedsServer && server is null))
+            outcomes[check.Name] = new CheckResult(check.Name, Status.Error, $"Not run: this check needs a PostgreSQL server, and {PostgresServer.Unavailable}", []);
+        var toRun = checks.Where(check => !outcomes.ContainsKey(check.Name)).ToList();
+
+        var fingerprint = ChapterBuild.Fingerprint(chapter, options.Configuration, root);
+        var record = RunnerProtocol.Read<BuildRecord>(bench[BuildRecord.File]);
+        var benchChapter = new Chapter(chapter.Info, bench.Source);
+        var built = record is not null && record.Inputs == fingerprint && AssemblyStamp(benchChapter, options.Configuration) == record.Assembly;
+        var request = new RunnerRequest(chapter.Info, info, bench.Source, options.Configuration,
+            built ? null : new BuildRequest(Path.Combine(root, "Directory.Build.props"), Path.Combine(root, "Directory.Packages.props"), LearnerEnvironment.SdkLanguage),
+            toRun.Select(check => check.Name).ToList(),
+            toRun.Any(check => check.ReadsChapterDatabase) ? ChapterDatabase(chapter, bench) : null,
+            null, options.ProgramTimeLimit.TotalSeconds, Path.Combine(bench.Scratch, "results"));
+
+        PostgresAccess? access = null;
+        SocketBridge? bridge = null;
+        try
+        {
+            if (server is not null)
+            {
+                access = server.CreateAccess(databases: 4);
+                if (options.Sandbox.IsWalled)
+                {
+                    // No network in the sandbox: the runner listens on loopback there and passes connections to this socket.
+                    var socket = Path.Combine(bench.Scratch, "postgres.sock");
+                    bridge = SocketBridge.UnixToTcp(socket, server.Host, server.Port);
+                    request = request with { Postgres = new PostgresRequest(access with { Host = "127.0.0.1" }, socket) };
+                }
+                else
+                    request = request with { Postgres = new PostgresRequest(access, null) };
+            }
+
+            var run = toRun.Count > 0 || request.Build is not null ? await RunAsync(bench, request, cancel) : null;
+            if (request.Build is not null)
+            {
+                var build = RunnerProtocol.Read<BuildAnswer>(Path.Combine(request.Results, RunnerProtocol.BuildFile));
+                if (build is null)
+                    return ChapterResult.Failed(chapter, Status.Error, $"The build did not finish: {Ended(run!)}", notes);
+                if (!build.Succeeded)
+                    return ChapterResult.Failed(chapter, Status.Error, "The chapter does not compile:\n" + string.Join("\n", build.Errors), notes);
+                RunnerProtocol.Write(bench[BuildRecord.File], new BuildRecord(fingerprint, AssemblyStamp(benchChapter, options.Configuration)));
+            }
+            foreach (var check in toRun)
+            {
+                var answer = RunnerProtocol.Read<CheckAnswer>(Path.Combine(request.Results, RunnerProtocol.CheckFile(check.Name)));
+                outcomes[check.Name] = answer switch
+                {
+                    null => new CheckResult(check.Name, Status.Error, $"Not finished: {Ended(run!)}", []),
+                    { Error: { } error } => new CheckResult(check.Name, Status.Error, $"Not finished: {error}", []),
+                    { Failure: { } failure } => Failed(check, info, failure),
+                    _ => Compare(check, info, answer.Outputs, benchChapter),
+                };
+            }
+        }
+        finally
+        {
+            bridge?.Dispose();
+            if (access is not null)
+                server!.DropAccess(access);
         }
 
+        var results = checks.Select(check => outcomes[check.Name]).ToList();
+        var notRun = results.Where(r => r.Status == Status.Error).Select(r => r.Name).ToList();
+        var status = results.Any(r => r.Status == Status.Fail) ? Status.Fail : notRun.Count > 0 ? Status.Error : Status.Pass;
+        var message = status == Status.Error ? $"Not graded here: {string.Join(", ", notRun)} could not finish." : "";
+        var notStarted = status != Status.Pass && await IsUntouchedAsync(chapter);
+        var start = notStarted && chapter.Info.Steps is [var first, ..] ? new Hint(first.Id, first.Title, first.Hint) : null;
+        return new ChapterResult(chapter.Name, chapter.Info.Title, status, notStarted, message, results, notes, start);
+    }
+
+    /// <summary>Starts the runner in the sandbox on <paramref name="request"/> and waits for it, or for its limits.</summary>
+    async Task<ChildRun> RunAsync(Workbench bench, RunnerRequest request, CancellationToken cancel)
+    {
+        var requestFile = Path.Combine(bench.Scratch, "request.json");
+        RunnerProtocol.Write(requestFile, request);
+        var home = Path.Combine(bench.Scratch, "home");
+        var temp = Path.Combine(bench.Scratch, "tmp");
+        Directory.CreateDirectory(home);
+        Directory.CreateDirectory(temp);
+        var environment = ChildEnvironment.For(home, temp);
+        environment["DOTNET_GCHeapHardLimit"] = "0x80000000"; // 2 GiB: the runner loads EF Core and the chapter
+        var runner = Path.GetFullPath(options.Runner);
+        return await options.Sandbox.RunAsync(new SandboxRun(
+            ChildEnvironment.Dotnet, [runner, ChapterRunner.Verb, requestFile], bench.Scratch, environment,
+            ReadOnly: [ChildEnvironment.DotnetRoot, LearnerEnvironment.PackagesFolder, Path.GetDirectoryName(runner)!,
+                Path.Combine(root, "Directory.Build.props"), Path.Combine(root, "Directory.Packages.props")],
+            Writable: [bench.Source, bench.Scratch],
+            options.Limits), cancel);
+    }
+
+    /// <summary>Why the runner ended before it answered, in words for the report.</summary>
+    string Ended(ChildRun run)
+    {
+        const int CpuLimitSignal = 128 + 24; // SIGXCPU: prlimit's CPU-time limit
+        if (run.TimedOut)
+            return string.Create(CultureInfo.InvariantCulture,
+                $"the chapter's code ran longer than {options.Limits.WallClock.TotalSeconds:0} s and was stopped (a loop that never ends, or a machine too busy to finish in time).");
+        if (run.ExitCode == CpuLimitSignal)
+            return string.Create(CultureInfo.InvariantCulture,
+                $"the chapter's code used more than {options.Limits.CpuTime.TotalSeconds:0} s of CPU time and was stopped (a loop that never ends?).");
+        var said = string.Join("\n", (run.StandardError + run.StandardOutput).ReplaceLineEndings("\n").Split('\n')
+            .Where(line => line.Trim().Length > 0 && !line.TrimStart().StartsWith("at ", StringComparison.Ordinal)).Take(6));
+        return $"the chapter's code ended the run early (exit code {run.ExitCode}) before this check answered."
+            + (said.Length > 0 ? "\nIt printed:\n" + Report.Indent(said, "  ").TrimEnd('\n') : "");
+    }
+
+    /// <summary>The grader's copy of the chapter's <c>app.db</c> (and of its <c>-wal</c> file), or why there is none.</summary>
+    static ChapterDatabaseCopy ChapterDatabase(Chapter chapter, Workbench bench)
+    {
+        var file = Path.Combine(chapter.Folder, "app.db");
+        var notes = new List<string>();
+        foreach (var setting in LearnerEnvironment.DatabaseUrlSettings(chapter))
+            notes.Add($"Your DATABASE_URL in {setting.Source} points to {setting.Target}: `dotnet ef` and `dotnet run` use that, "
+                + "not app.db. Remove it (`dotnet user-secrets remove DATABASE_URL` in the chapter folder, or unset the variable) "
+                + "and run `dotnet ef database update` again.");
+        foreach (var stray in StrayDatabases(chapter))
+            notes.Add($"There is an app.db in {stray}: a program that opened `Data Source=app.db` made it in the folder it ran in. "
+                + "The app and `dotnet ef` must agree on one file: the chapter's Config puts it in the project folder.");
+        if (!File.Exists(file))
+            return new ChapterDatabaseCopy(null, "No app.db in the chapter folder yet: run `dotnet ef database update` there.\n", notes);
+        if (new FileInfo(file).Length == 0)
+            return new ChapterDatabaseCopy(null, "app.db is empty (running the app creates the file): run `dotnet ef database update` in the chapter folder.\n", notes);
+        // A copy, so that reading it leaves nothing beside the learner's app.db (SQLite makes -wal and -shm files) and waits for no lock.
+        var folder = Path.Combine(bench.Scratch, "app-db");
+        Directory.CreateDirectory(folder);
+        File.Copy(file, Path.Combine(folder, "app.db"));
+        if (File.Exists(file + "-wal"))
+            File.Copy(file + "-wal", Path.Combine(folder, "app.db-wal"));
+        return new ChapterDatabaseCopy(Path.Combine(folder, "app.db"), "", notes);
+    }
+
+    /// <summary>
+    /// Other <c>app.db</c> files a learner's program may have made by opening a relative path: in the chapter's build
+    /// output folders and in the folders above the chapter (the workbook root, where <c>dotnet run --project</c> starts).
+    /// </summary>
+    static IEnumerable<string> StrayDatabases(Chapter chapter)
+    {
+        var bin = Path.Combine(chapter.Folder, "bin");
+        var inBuild = Directory.Exists(bin) ? Directory.EnumerateFiles(bin, "app.db", SearchOption.AllDirectories) : [];
+        var above = new[] { Path.GetDirectoryName(chapter.Folder), Path.GetDirectoryName(Path.GetDirectoryName(chapter.Folder)) }
+            .Where(folder => folder is not null && File.Exists(Path.Combine(folder, "app.db")))
+            .Select(folder => Path.Combine(folder!, "app.db"));
+        return inBuild.Concat(above).Select(path => Path.GetRelativePath(chapter.Folder, Path.GetDirectoryName(path)!) is var relative && relative == "." ? chapter.Folder : relative);
+    }
+
+    /// <summary>A check whose run threw because of the chapter's code: a failure, with the pitfall it shows and the hints of the steps that own the check.</summary>
+    CheckResult Failed(Check check, ChapterInfo info, string cause)
+    {
+        var pitfalls = Pitfalls.Recognise(check.Name, [new Output("error", cause)], ["error"]).Select(line => $"Pitfall: {line}\n");
+        return new CheckResult(check.Name, Status.Fail, $"{string.Concat(pitfalls)}The check could not finish: {cause}", Hints(info, check.Name, [(null, null)]));
+    }
+
+    /// <summary>Compares a check's outputs with the expectations: a pass, or a failure with its diffs, pitfalls and hints.</summary>
+    CheckResult Compare(Check check, ChapterInfo info, IReadOnlyList<Output> outputs, Chapter built)
+    {
         var expected = Expectations.Read(root, info.Folder, check.Name);
         var messages = new List<string>();
         var causes = new List<(string? Output, string? Key)>();
@@ -101,7 +250,6 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
         var blocked = outputs.Where(o => o.BlockedBy is not null).GroupBy(o => o.Text.TrimEnd()).ToList();
         foreach (var reason in blocked)
             messages.Add($"{string.Join(", ", reason.Select(o => o.Name))}: not checked. {reason.Key}");
-        var blockers = blocked.SelectMany(reason => reason.Select(o => o.BlockedBy!)).Distinct().ToList();
         foreach (var output in outputs.Where(o => o.BlockedBy is null))
         {
             if (!expected.TryGetValue(output.Name, out var text))
@@ -136,8 +284,7 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
             return new CheckResult(check.Name, Status.Pass, "", []);
         var differing = causes.Where(c => c.Output is not null).Select(c => c.Output!).ToHashSet();
         messages.InsertRange(0, Pitfalls.Recognise(check.Name, outputs, differing).Select(line => "Pitfall: " + line));
-        var hints = Hints(info, check.Name, causes, blockers);
-        return new CheckResult(check.Name, Status.Fail, string.Join("\n\n", messages), hints);
+        return new CheckResult(check.Name, Status.Fail, string.Join("\n\n", messages), Hints(info, check.Name, causes));
     }
 
     // A whole missing file as a diff drowns the rest of the report: its first lines say enough.
@@ -149,14 +296,20 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
     }
 
     /// <summary>
-    /// The hints of the steps that own the differences (see <see cref="ChapterInfo.StepsFor"/>) and of the steps that own
-    /// what blocked an output, each once, the step that owns a difference most closely first (then in step order); advice
-    /// to compare with the previous solution when no step owns them.
+    /// The hints of the steps that own the differences most closely (see <see cref="ChapterInfo.StepsFor"/>: of the steps
+    /// that name what differs, the one that names it most precisely), each once, ordered by how closely they own a
+    /// difference, then in step order; advice to compare with the previous solution when no step owns them, and none when
+    /// every output was blocked by something another check grades (that check has the hint). A difference is pointed to its
+    /// closest owner only, so that a learner who has done every step but one sees that step's hint, not a neighbour's.
     /// </summary>
-    IReadOnlyList<Hint> Hints(ChapterInfo info, string check, IEnumerable<(string? Output, string? Key)> causes, IEnumerable<string>? blockers = null)
+    IReadOnlyList<Hint> Hints(ChapterInfo info, string check, IReadOnlyList<(string? Output, string? Key)> causes)
     {
-        var steps = causes.SelectMany(cause => info.StepsFor(check, cause.Output, cause.Key))
-            .Concat((blockers ?? []).SelectMany(blocker => StepsOf(info, blocker)))
+        if (causes.Count == 0)
+            return [];
+        var steps = causes
+            .SelectMany(cause => info.StepsFor(check, cause.Output, cause.Key) is var owners && owners.Count > 0
+                ? owners.Where(owner => owner.Closeness == owners[0].Closeness)
+                : [])
             .GroupBy(match => match.Step.Id)
             .Select(group => (Step: group.First().Step, Closeness: group.Max(match => match.Closeness)))
             .OrderByDescending(match => match.Closeness)
@@ -170,27 +323,19 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
             + $"Compare your files with solutions/{earlier}.")];
     }
 
-    /// <summary>The steps a reference in the manifest's form (<c>check/output#key</c>) points to.</summary>
-    static IReadOnlyList<(StepInfo Step, int Closeness)> StepsOf(ChapterInfo info, string reference)
-    {
-        var hash = reference.IndexOf('#');
-        var path = hash < 0 ? reference : reference[..hash];
-        var slash = path.IndexOf('/');
-        return info.StepsFor(slash < 0 ? path : path[..slash], slash < 0 ? null : path[(slash + 1)..], hash < 0 ? null : reference[(hash + 1)..]);
-    }
-
     /// <summary>
     /// True when the chapter looks as it did when the learner got it: every step's <c>TODO n.m</c> marker is
-    /// still in its sources and, where git can tell, nothing in the folder has changed since the last commit.
+    /// still in its sources and, where git can tell, nothing in the folder has changed since the last commit. Git is asked
+    /// without its optional locks, so that it does not refresh the index of the learner's clone.
     /// </summary>
-    async Task<bool> IsUntouchedAsync(Chapter chapter)
+    static async Task<bool> IsUntouchedAsync(Chapter chapter)
     {
         var sources = string.Concat(chapter.SourceFiles().Select(f => File.ReadAllText(Path.Combine(chapter.Folder, f))));
         if (!chapter.Info.Steps.All(step => sources.Contains($"TODO {step.Id}:")))
             return false;
         try
         {
-            var status = await Cli.Wrap("git").WithArguments(["status", "--porcelain", "--untracked-files=all", "--", "."])
+            var status = await Cli.Wrap("git").WithArguments(["--no-optional-locks", "status", "--porcelain", "--untracked-files=all", "--", "."])
                 .WithWorkingDirectory(chapter.Folder).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
             return status.ExitCode != 0 || status.StandardOutput.Trim().Length == 0;
         }
@@ -199,4 +344,46 @@ public sealed class Grader(string root, Manifest manifest, string configuration 
             return true; // no git: the TODO markers decide
         }
     }
+
+    /// <summary>The assembly's size and time written in a chapter's build output, or null when it is not built.</summary>
+    static string? AssemblyStamp(Chapter chapter, string configuration)
+    {
+        try
+        {
+            var file = new FileInfo(chapter.BuiltAssembly(configuration));
+            return $"{file.Length}@{file.LastWriteTimeUtc.Ticks}";
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What the last build in a workbench was made from (<see cref="File"/> in the workbench).</summary>
+    /// <param name="Inputs">The <see cref="ChapterBuild.Fingerprint"/> at that build.</param>
+    /// <param name="Assembly">The assembly's size and time right after it.</param>
+    sealed record BuildRecord(string Inputs, string? Assembly)
+    {
+        public const string File = "build.json";
+    }
+}
+
+/// <summary>How a <see cref="Grader"/> grades.</summary>
+/// <param name="Runner">The built check command, <c>Workbook.Check.dll</c>, which serves as the runner in the sandbox.</param>
+/// <param name="Sandbox">Where learner code runs (<see cref="Sandbox.Find"/>).</param>
+/// <param name="CacheRoot">The grader's cache folder, which holds the workbenches (<see cref="Workbench.DefaultCacheRoot"/>).</param>
+/// <param name="UseCache">Take the result of a chapter whose inputs have not changed since it was last graded from <see cref="ResultCache"/>.</param>
+/// <param name="TimeLimit">How long one run of the chapter's program may take; the runner's limits follow from it (<see cref="Limits"/>).</param>
+/// <param name="Configuration">The MSBuild configuration to build chapters in.</param>
+public sealed record GraderOptions(string Runner, Sandbox Sandbox, string CacheRoot, bool UseCache = false, TimeSpan? TimeLimit = null,
+    string Configuration = Grader.DefaultConfiguration)
+{
+    /// <summary>How long a run of the chapter's program may take: <see cref="TimeLimit"/>, 120 s by default.</summary>
+    public TimeSpan ProgramTimeLimit => TimeLimit ?? TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// The runner's limits: five times <see cref="ProgramTimeLimit"/> on the clock for the build and every check,
+    /// one and a half times it of CPU time per process, 4 GiB of memory per process.
+    /// </summary>
+    public Limits Limits => new(ProgramTimeLimit * 5, ProgramTimeLimit * 1.5, 4L << 30);
 }

@@ -5,15 +5,13 @@ using Microsoft.Extensions.Configuration;
 namespace Workbook.Grading;
 
 /// <summary>
-/// The learner's own settings, and the clean environment the grading runs in instead. A verdict must not depend on
-/// the machine: the learner's <c>DATABASE_URL</c> (environment or user secrets), home folder, culture and time zone
-/// are recorded once, then kept away from every chapter the grading runs, in this process and in child processes.
+/// The learner's own settings, read once when this process starts: where their home and NuGet packages are, the language
+/// their SDK speaks, and where their <c>DATABASE_URL</c> (environment or user secrets) would send a chapter. None of it
+/// reaches learner code, which runs with an environment of its own (<see cref="Running.ChildEnvironment"/>); the report says
+/// when a setting of theirs was ignored.
 /// </summary>
 public static partial class LearnerEnvironment
 {
-    static readonly Lock Gate = new();
-    static string? isolatedHome;
-    static bool ignoreLearnerSettings;
 
     /// <summary>The learner's home folder as it was when this process started (<c>HOME</c>, else the user profile).</summary>
     public static readonly string RealHome =
@@ -43,112 +41,24 @@ public static partial class LearnerEnvironment
             : Path.Combine(RealHome, ".nuget", "packages");
 
     /// <summary>
-    /// An empty home folder for this process, made on first use: no user secrets are found there. It lives as long
-    /// as the machine's temp folder keeps it.
+    /// The UI language the SDK's messages come in for this learner: <c>WORKBOOK_UI_LANGUAGE</c> when set (the test suite
+    /// pins English, so that its snapshots hold on any machine), else the learner's <c>DOTNET_CLI_UI_LANGUAGE</c>, else the
+    /// language of their culture (<see cref="UILanguage"/>), else English. The grader passes it to the builds it runs as
+    /// <c>DOTNET_CLI_UI_LANGUAGE</c>, since a build in the sandbox sees none of the learner's variables.
     /// </summary>
-    public static string IsolatedHome
-    {
-        get
-        {
-            lock (Gate)
-            {
-                if (isolatedHome is null)
-                {
-                    isolatedHome = Path.Combine(Path.GetTempPath(), $"workbook-home-{Environment.ProcessId}");
-                    Directory.CreateDirectory(isolatedHome);
-                }
-                return isolatedHome;
-            }
-        }
-    }
+    public static string SdkLanguage =>
+        Environment.GetEnvironmentVariable("WORKBOOK_UI_LANGUAGE") is { Length: > 0 } pinned ? pinned
+        : DotnetUiLanguage ?? UILanguage ?? "en";
+
+    /// <summary>The learner's <c>DOTNET_CLI_UI_LANGUAGE</c> when this process started, or null.</summary>
+    static readonly string? DotnetUiLanguage =
+        Environment.GetEnvironmentVariable("DOTNET_CLI_UI_LANGUAGE") is { Length: > 0 } language ? language : null;
 
     /// <summary>
-    /// Keeps the learner's settings away from chapter code run in this process (design-time factories call
-    /// <c>Config.Load()</c>, which reads <c>DATABASE_URL</c> from the environment and from user secrets under
-    /// <c>HOME</c> or <c>APPDATA</c>): removes <c>DATABASE_URL</c>, points <c>HOME</c> at <see cref="IsolatedHome"/>,
-    /// removes <c>APPDATA</c>, and makes the invariant culture the default for formatting. Call it once, at start-up,
-    /// before any chapter is loaded; the learner's values stay readable through this class's fields.
-    /// </summary>
-    /// <param name="reportLearnerSettings">
-    /// False for a process that must behave as on a machine with no settings at all (the test suite): then
+    /// False in a process that must behave as on a machine with no settings at all (the test suite): then
     /// <see cref="DatabaseUrlSettings"/> finds none, so that no report mentions the machine's.
-    /// </param>
-    public static void IsolateThisProcess(bool reportLearnerSettings = true)
-    {
-        ignoreLearnerSettings = !reportLearnerSettings;
-        _ = RealHome;
-        _ = RealAppData;
-        _ = DatabaseUrlInEnvironment;
-        _ = PackagesFolder;
-        _ = UILanguage;
-        Environment.SetEnvironmentVariable("DATABASE_URL", null);
-        Environment.SetEnvironmentVariable("APPDATA", null);
-        Environment.SetEnvironmentVariable("HOME", IsolatedHome);
-        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-    }
-
-    /// <summary>
-    /// The environment for the SDK's own commands (<c>dotnet build</c>, <c>dotnet tool</c>): the learner's home (its
-    /// NuGet configuration and package folder), no <c>DATABASE_URL</c>. The UI language stays the learner's unless
-    /// <c>WORKBOOK_UI_LANGUAGE</c> pins it (the test suite pins English, so that its snapshots hold on any machine); it
-    /// is passed as <c>DOTNET_CLI_UI_LANGUAGE</c> even when only <c>LANG</c> sets it, because a build server started
-    /// under another language would otherwise answer in that one.
     /// </summary>
-    public static Dictionary<string, string?> ForSdk() => new()
-    {
-        ["DATABASE_URL"] = null,
-        ["HOME"] = RealHome,
-        ["APPDATA"] = RealAppData,
-        ["NUGET_PACKAGES"] = PackagesFolder,
-        ["DOTNET_CLI_UI_LANGUAGE"] = Environment.GetEnvironmentVariable("WORKBOOK_UI_LANGUAGE")
-            ?? Environment.GetEnvironmentVariable("DOTNET_CLI_UI_LANGUAGE") ?? UILanguage ?? "en",
-    };
-
-    /// <summary>
-    /// The environment for a command that runs chapter code (the built program, <c>dotnet ef</c>): <paramref name="home"/>
-    /// as its home (so no user secret of the machine is found), <c>DATABASE_URL</c> as given (removed when null),
-    /// the learner's NuGet package folder and .NET CLI home (where <c>dotnet tool restore</c> recorded the local tools,
-    /// such as <c>dotnet ef</c>), UTC and the invariant culture (the C locale), so that what it prints does not depend on
-    /// the machine. Globalization stays on (no <c>DOTNET_SYSTEM_GLOBALIZATION_INVARIANT</c>): a command that builds may
-    /// start the SDK's build servers, which keep the environment they started in, and a compiler server without
-    /// globalization refuses every later build's language (<c>warning CS2038: The language name 'en' is invalid</c>).
-    /// Run a built program with <see cref="ForBuiltProgram"/>.
-    /// </summary>
-    /// <param name="home">An existing folder to be the command's home, such as a temp folder.</param>
-    /// <param name="databaseUrl">The <c>DATABASE_URL</c> to set, or null for none.</param>
-    public static Dictionary<string, string?> ForChapterCode(string home, string? databaseUrl = null) => new()
-    {
-        ["LC_ALL"] = "C.UTF-8",
-        ["LANG"] = "C.UTF-8",
-        ["DATABASE_URL"] = databaseUrl,
-        ["HOME"] = home,
-        ["APPDATA"] = null,
-        ["DOTNET_CLI_HOME"] = Environment.GetEnvironmentVariable("DOTNET_CLI_HOME") ?? RealHome,
-        ["NUGET_PACKAGES"] = PackagesFolder,
-        ["TZ"] = "UTC",
-        ["DOTNET_CLI_UI_LANGUAGE"] = "en",
-        ["DOTNET_NOLOGO"] = "1",
-        ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
-    };
-
-    /// <summary>
-    /// The environment for a built chapter program run directly (<c>dotnet Blog.dll</c>, which builds nothing):
-    /// <see cref="ForChapterCode"/> with .NET's invariant globalization mode too, so that its culture is the invariant
-    /// one on every operating system, Windows included, where the C locale means nothing; and with the JIT's dynamic
-    /// profile-guided optimization off (<c>DOTNET_TieredPGO=0</c>), which pays off only in a process that runs for long:
-    /// a chapter program runs for a second or two, which the instrumentation only lengthens (chapter 05's shell session,
-    /// 2.65 s with it and 2.43 s without, best of three on 2 cores). Neither changes what the program does.
-    /// </summary>
-    /// <param name="home">An existing folder to be the program's home, such as a temp folder.</param>
-    /// <param name="databaseUrl">The <c>DATABASE_URL</c> to set, or null for none.</param>
-    public static Dictionary<string, string?> ForBuiltProgram(string home, string? databaseUrl = null)
-    {
-        var environment = ForChapterCode(home, databaseUrl);
-        environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
-        environment["DOTNET_TieredPGO"] = "0";
-        return environment;
-    }
+    public static bool ReportLearnerSettings { get; set; } = true;
 
     /// <summary>
     /// Where the learner's own settings would send the chapter's app, for the report: one entry per place that sets
@@ -160,7 +70,7 @@ public static partial class LearnerEnvironment
     public static IReadOnlyList<LearnerSetting> DatabaseUrlSettings(Chapter chapter)
     {
         var settings = new List<LearnerSetting>();
-        if (ignoreLearnerSettings)
+        if (!ReportLearnerSettings)
             return settings;
         if (DatabaseUrlInEnvironment is { } fromEnvironment)
             settings.Add(new("your environment", Describe(fromEnvironment, chapter)));

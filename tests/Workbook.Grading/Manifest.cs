@@ -60,6 +60,13 @@ public sealed record ChapterInfo(
     IReadOnlyList<string> Scaffolding, IReadOnlyList<StepInfo> Steps)
 {
     /// <summary>
+    /// The ids of the migrations the chapter's starter comes with (of its main DbContext), in order: the workbook's record
+    /// of them, which the checks use to tell the starter's migrations from the learner's. Never counted from a chapter
+    /// folder, which in a learner's clone holds the learner's own migrations too.
+    /// </summary>
+    public IReadOnlyList<string> StarterMigrations { get; init; } = [];
+
+    /// <summary>
     /// The steps a difference points to, closest first: every step with a reference that matches it. A step names what
     /// it changes as a check (<c>model</c>), one output of it (<c>configuration/unset.txt</c>), or the lines of a keyed
     /// output whose key starts with a prefix (<c>model/schema.txt#User index</c>, which matches <c>User index (Email)</c>;
@@ -81,20 +88,28 @@ public sealed record ChapterInfo(
             .ThenBy(s => s.Step.Id, StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>The steps a reference in the manifest's form (<c>check/output#key</c>) points to, closest first.</summary>
+    /// <param name="reference">Such as <c>model/schema.txt#User table</c>, <c>configuration/unset.txt</c> or <c>migrations</c>.</param>
+    public IReadOnlyList<(StepInfo Step, int Closeness)> StepsOf(string reference)
+    {
+        var (check, output, key) = StepReference.Parse(reference);
+        return StepsFor(check, output, key);
+    }
+
     /// <summary>How closely <paramref name="reference"/> matches a difference: -1 not at all, higher is closer.</summary>
     static int Score(string reference, string check, string? output, string? key)
     {
-        var hash = reference.IndexOf('#');
-        var path = hash < 0 ? reference : reference[..hash];
-        if (output is null)
-            return path == check || path.StartsWith(check + "/", StringComparison.Ordinal) ? 0 : -1;
-        if (path == check)
-            return hash < 0 ? 0 : -1;
-        if (output is null || path != $"{check}/{output}")
+        var (refCheck, refOutput, prefix) = StepReference.Parse(reference);
+        if (refCheck != check)
             return -1;
-        if (hash < 0)
+        if (output is null)
+            return 0;
+        if (refOutput is null)
+            return prefix is null ? 0 : -1;
+        if (refOutput != output)
+            return -1;
+        if (prefix is null)
             return 1;
-        var prefix = reference[(hash + 1)..];
         var matches = key is not null && key.StartsWith(prefix, StringComparison.Ordinal)
             && (key.Length == prefix.Length || key[prefix.Length] is '.' or ' ' or '(');
         return matches ? 2 + prefix.Length : -1;
@@ -111,3 +126,17 @@ public sealed record ChapterInfo(
 /// </param>
 /// <param name="Hint">What to do when those checks fail.</param>
 public sealed record StepInfo(string Id, string Title, IReadOnlyList<string> Checks, string Hint);
+
+/// <summary>A reference to what a step changes, in the manifest's form: <c>check</c>, <c>check/output</c> or <c>check/output#key prefix</c>.</summary>
+public static class StepReference
+{
+    /// <summary>Splits a reference into its check, its output (or null) and its key prefix (or null).</summary>
+    /// <param name="reference">Such as <c>model/schema.txt#User index</c>.</param>
+    public static (string Check, string? Output, string? KeyPrefix) Parse(string reference)
+    {
+        var hash = reference.IndexOf('#');
+        var path = hash < 0 ? reference : reference[..hash];
+        var slash = path.IndexOf('/');
+        return (slash < 0 ? path : path[..slash], slash < 0 ? null : path[(slash + 1)..], hash < 0 ? null : reference[(hash + 1)..]);
+    }
+}

@@ -17,29 +17,25 @@ static class MigrationChecks
     /// <summary>
     /// Graded. A new SQLite file is taken through the chapter's migrations one at a time (pending model changes
     /// allowed: they are graded on their own) and read back after each with <see cref="DatabaseSchema"/>.
-    /// <c>starter.txt</c>: the schema after the migrations the starter came with (see
-    /// <see cref="Workspace.StarterMigrationCount"/>), which must still make the previous chapter's schema;
+    /// <c>starter.txt</c>: the schema after the migrations the starter came with (the ids the manifest records,
+    /// <see cref="ChapterInfo.StarterMigrations"/>), which must still make the previous chapter's schema;
     /// <c>schema.txt</c>: the schema after all of them, the chapter's; <c>down.txt</c>: whether the <c>Down</c> of
     /// each, newest first, brings back the schema before it, down to an empty database, and whether applying them
     /// all again gives the same schema. Names, timestamps and the number of the chapter's own migrations are the
     /// learner's: only what they do is compared.
     /// </summary>
-    /// <param name="chapter">The chapter's built assembly.</param>
-    /// <param name="gradedAs">The chapter whose starter's migrations count, such as <c>04-comment-relationship</c>.</param>
-    public static IReadOnlyList<Output> Migrations(ChapterAssembly chapter, string gradedAs)
+    /// <param name="context">The chapter and the chapter it is graded as.</param>
+    public static IReadOnlyList<Output> Migrations(CheckContext context)
     {
-        var starterCount = Workspace.StarterMigrationCount(gradedAs);
+        var starter = context.GradedAs.StarterMigrations;
         using var temp = new TempFolder();
-        using var db = chapter.CreateDbContext(temp["app.db"], ignorePendingModelChanges: true);
+        using var db = context.Chapter.CreateDbContext(temp["app.db"], ignorePendingModelChanges: true);
         var ids = db.GetService<IMigrationsAssembly>().Migrations.Keys.ToList();
         var migrator = db.GetService<IMigrator>();
 
-        if (ids.Count < starterCount)
-        {
-            var missing = $"The starter came with {starterCount} migration(s) and the chapter has {ids.Count}: "
-                + "put the starter's migrations back (git checkout -- Migrations) and add yours after them.\n";
-            return [new("starter.txt", missing), new("schema.txt", missing), new("down.txt", missing)];
-        }
+        if (StarterProblem(ids, starter) is { } problem)
+            return [new("starter.txt", problem), new("schema.txt", problem), new("down.txt", problem)];
+        var starterCount = starter.Count;
         if (ids.Count == 0)
             return [new("starter.txt", DatabaseSchema.Empty, Keyed: true), new("schema.txt", NoMigrations), new("down.txt", NoMigrations)];
 
@@ -119,14 +115,16 @@ static class MigrationChecks
     /// are inserted with plain SQL, the chapter's own migrations are applied, and the users are read back. Both
     /// listings are printed so that a lost or changed row shows in the diff.
     /// </summary>
-    /// <param name="chapter">The chapter's built assembly.</param>
-    /// <param name="gradedAs">The chapter whose starter's migrations count.</param>
-    public static IReadOnlyList<Output> KeepsRows(ChapterAssembly chapter, string gradedAs)
+    /// <param name="context">The chapter and the chapter it is graded as.</param>
+    public static IReadOnlyList<Output> KeepsRows(CheckContext context)
     {
-        var starterCount = Workspace.StarterMigrationCount(gradedAs);
+        var starter = context.GradedAs.StarterMigrations;
+        var starterCount = starter.Count;
         using var temp = new TempFolder();
-        using var db = chapter.CreateDbContext(temp["app.db"], ignorePendingModelChanges: true);
+        using var db = context.Chapter.CreateDbContext(temp["app.db"], ignorePendingModelChanges: true);
         var ids = db.GetService<IMigrationsAssembly>().Migrations.Keys.ToList();
+        if (StarterProblem(ids, starter) is { } problem)
+            return [new("users.txt", problem)];
         if (starterCount == 0 || ids.Count <= starterCount)
             return [new("users.txt", $"No migration after the {starterCount} the starter came with yet: add the chapter's migration.\n")];
 
@@ -151,28 +149,23 @@ static class MigrationChecks
     }
 
     /// <summary>
-    /// Graded, from the chapter's own database. <c>schema.txt</c>: the schema of the chapter's <c>app.db</c> (in the
-    /// chapter folder, where <c>dotnet ef database update</c> puts it), read as <see cref="Migrations"/> reads one;
-    /// <c>history.txt</c>: how many of the chapter's migrations it has had. When the file is missing, empty, not a
-    /// database, or made without migrations, the outputs say so and name the likely cause.
+    /// Graded, from the chapter's own database, of which the grader made a copy (<see cref="CheckContext.ChapterDatabase"/>).
+    /// <c>history.txt</c>: how many of the chapter's migrations it has had; <c>schema.txt</c>: whether its schema, read as
+    /// <see cref="Migrations"/> reads one, is the one those migrations make on a new database. What the migrations should
+    /// make is graded by <see cref="Migrations"/>; here, a database that a migration edited after it was applied made, or
+    /// one changed by hand, differs from what its migrations make now, while one that a learner took down, whose migration
+    /// they removed, added again and applied, holds exactly that. When the file is missing, empty, not a database, or made
+    /// without migrations, the outputs say so and name the likely cause.
     /// </summary>
-    public static IReadOnlyList<Output> ChapterDatabase(ChapterAssembly chapter)
+    /// <param name="context">The chapter, and the grader's copy of its <c>app.db</c>.</param>
+    /// <exception cref="InvalidOperationException">The context holds no <see cref="CheckContext.ChapterDatabase"/>.</exception>
+    public static IReadOnlyList<Output> ChapterDatabase(CheckContext context)
     {
-        var folder = chapter.Chapter.Folder;
-        var file = Path.Combine(folder, "app.db");
-        if (!File.Exists(file) || new FileInfo(file).Length == 0)
+        var database = context.ChapterDatabase ?? throw new InvalidOperationException("The app-db check needs the grader's copy of app.db.");
+        if (database.File is not { } file)
         {
-            var text = new StringBuilder(File.Exists(file)
-                ? "app.db is empty (running the app creates the file): run `dotnet ef database update` in the chapter folder.\n"
-                : "No app.db in the chapter folder yet: run `dotnet ef database update` there.\n");
-            foreach (var setting in LearnerEnvironment.DatabaseUrlSettings(chapter.Chapter))
-                text.Append($"Your DATABASE_URL in {setting.Source} points to {setting.Target}: `dotnet ef` and `dotnet run` use that, "
-                    + "not app.db. Remove it (`dotnet user-secrets remove DATABASE_URL` in the chapter folder, or unset the variable) "
-                    + "and run `dotnet ef database update` again.\n");
-            foreach (var stray in StrayDatabases(chapter.Chapter))
-                text.Append($"There is an app.db in {stray}: a program that opened `Data Source=app.db` made it in the folder it ran in. "
-                    + "The app and `dotnet ef` must agree on one file: the chapter's Config puts it in the project folder.\n");
-            return [new("schema.txt", text.ToString()), new("history.txt", text.ToString())];
+            var text = database.Missing + string.Concat(database.Notes.Select(note => note + "\n"));
+            return [new("schema.txt", text), new("history.txt", text)];
         }
 
         string schema;
@@ -188,23 +181,36 @@ static class MigrationChecks
             return [new("schema.txt", text), new("history.txt", text)];
         }
 
-        using var db = chapter.CreateDbContext();
+        using var temp = new TempFolder();
+        using var db = context.Chapter.CreateDbContext(temp["made.db"], ignorePendingModelChanges: true);
         var ids = db.GetService<IMigrationsAssembly>().Migrations.Keys.ToList();
+        var gone = applied.Except(ids).ToList();
         string history;
         if (applied.Count == 0 && schema != DatabaseSchema.Empty)
             history = "app.db has tables but no migration history: it was made by EnsureCreated(), not by migrations, and "
                 + "`dotnet ef database update` will fail with \"table already exists\". Delete app.db and run `dotnet ef database update`.\n";
         else if (applied.Count == 0)
             history = "app.db has had no migration: run `dotnet ef database update` in the chapter folder.\n";
-        else if (applied.Except(ids).Any())
-            history = $"app.db has had {applied.Count} migration(s), and {applied.Except(ids).Count()} of them is no longer in the chapter "
+        else if (gone.Count > 0)
+            history = $"app.db has had {applied.Count} migration(s), and {gone.Count} of them is no longer in the chapter "
                 + "(renamed or removed after it was applied): take the database back before removing a migration "
                 + "(`dotnet ef database update <previous>`), or delete app.db and run `dotnet ef database update`.\n";
         else if (applied.Count < ids.Count)
             history = $"app.db has had {applied.Count} of the chapter's {ids.Count} migrations: run `dotnet ef database update`.\n";
         else
             history = "app.db has had every migration of the chapter.\n";
-        return [new("schema.txt", schema, Keyed: true), new("history.txt", history)];
+
+        string made;
+        if (gone.Count > 0 || (applied.Count == 0 && schema != DatabaseSchema.Empty))
+            made = "app.db's schema was not compared with its migrations: see history.txt.\n";
+        else if (applied.Count > 0 && Apply(db.GetService<IMigrator>(), applied.Max(StringComparer.Ordinal)!) is { } failure)
+            made = $"The migrations app.db has had fail on a new database: {failure}\n";
+        else if ((applied.Count == 0 ? DatabaseSchema.Empty : DatabaseSchema.ReadSqlite(temp["made.db"])) is var expected && expected != schema)
+            made = $"app.db's schema differs from the one that the {applied.Count} migration(s) it has had make on a new database "
+                + "(- what the migrations make, + app.db):\n" + KeyedText.Compare(expected, schema).Diff;
+        else
+            made = "app.db holds the schema that the migrations it has had make.\n";
+        return [new("schema.txt", made), new("history.txt", history)];
     }
 
     /// <summary>
@@ -258,6 +264,24 @@ static class MigrationChecks
 
     const string NoMigrations = "No migrations yet: run `dotnet ef migrations add <Name>` in the chapter folder.\n";
 
+    /// <summary>
+    /// Why the chapter's migrations do not start with the ones its starter came with (<paramref name="starter"/>, as the
+    /// manifest records them), in a sentence that says what to do; null when they do.
+    /// </summary>
+    /// <param name="ids">The chapter's migration ids, in the order EF Core applies them.</param>
+    /// <param name="starter">The ids the starter came with, in order.</param>
+    internal static string? StarterProblem(IReadOnlyList<string> ids, IReadOnlyList<string> starter)
+    {
+        if (ids.Take(starter.Count).SequenceEqual(starter))
+            return null;
+        var missing = starter.Where(id => !ids.Contains(id)).Select(NameOf).ToList();
+        return missing.Count > 0
+            ? $"The starter came with the migration(s) {string.Join(", ", starter.Select(NameOf))}, and the chapter lacks "
+              + $"{string.Join(", ", missing)}: put the starter's migrations back (git checkout -- Migrations) and add yours after them.\n"
+            : $"The starter's migrations ({string.Join(", ", starter.Select(NameOf))}) must come first, and a migration of the chapter "
+              + "sorts before one of them (its id starts with an earlier time): add yours with `dotnet ef migrations add`, which names them after the current time.\n";
+    }
+
     /// <summary>Applies or reverts migrations up to <paramref name="target"/>; the innermost error message when that fails, else null.</summary>
     internal static string? Apply(IMigrator migrator, string target)
     {
@@ -291,20 +315,6 @@ static class MigrationChecks
         while (reader.Read())
             ids.Add(reader.GetString(0));
         return ids;
-    }
-
-    /// <summary>
-    /// Other <c>app.db</c> files a learner's program may have made by opening a relative path: in the chapter's build
-    /// output folders and in the folders above the chapter (the workbook root, where <c>dotnet run --project</c> starts).
-    /// </summary>
-    static IEnumerable<string> StrayDatabases(Chapter chapter)
-    {
-        var bin = Path.Combine(chapter.Folder, "bin");
-        var inBuild = Directory.Exists(bin) ? Directory.EnumerateFiles(bin, "app.db", SearchOption.AllDirectories) : [];
-        var above = new[] { Path.GetDirectoryName(chapter.Folder), Path.GetDirectoryName(Path.GetDirectoryName(chapter.Folder)) }
-            .Where(folder => folder is not null && File.Exists(Path.Combine(folder, "app.db")))
-            .Select(folder => Path.Combine(folder!, "app.db"));
-        return inBuild.Concat(above).Select(path => Path.GetRelativePath(chapter.Folder, Path.GetDirectoryName(path)!) is var relative && relative == "." ? chapter.Folder : relative);
     }
 
     static string Source(Chapter chapter, IReadOnlyList<string> sources, string fileName)

@@ -65,22 +65,24 @@ static class PostgresChecks
     }
 
     /// <summary>
-    /// Graded, needs a server (<see cref="PostgresServer.Shared"/>). <c>schema.txt</c>: the PostgreSQL migrations
-    /// applied to a new database, read back from the server's catalog (<see cref="DatabaseSchema.ReadPostgres"/>);
-    /// <c>play.txt</c> and <c>shell.txt</c>: Play Time and <see cref="ShellSession"/> run by the chapter's program with a
-    /// <c>postgresql://</c> DATABASE_URL on new databases; <c>bad-input.txt</c>: the program run with a password the server
-    /// refuses, a database that does not exist, a port where no server listens and a URL that does not parse. Host,
-    /// port, database names and the password are replaced by placeholders; a password the program printed shows as
-    /// <c>{PASSWORD PRINTED}</c>. The grader does not run it without a server (the check's status is then an error).
+    /// Graded, needs a server: databases made for this grading (<see cref="CheckContext.Postgres"/>). <c>schema.txt</c>:
+    /// the PostgreSQL migrations applied to a new database, read back from the server's catalog
+    /// (<see cref="DatabaseSchema.ReadPostgres"/>); <c>play.txt</c> and <c>shell.txt</c>: Play Time and <see cref="ShellSession"/>
+    /// run by the chapter's program with a <c>postgresql://</c> DATABASE_URL on new databases; <c>bad-input.txt</c>: the
+    /// program run with a password the server refuses, a database that does not exist, a port where no server listens and a
+    /// URL that does not parse. Host, port, database names and the password are replaced by placeholders; a password the
+    /// program printed shows as <c>{PASSWORD PRINTED}</c>.
     /// </summary>
-    /// <exception cref="InvalidOperationException">No server can be had (<see cref="PostgresServer.Unavailable"/>).</exception>
-    public static async Task<IReadOnlyList<Output>> Server(ChapterAssembly chapter)
+    /// <param name="context">The chapter, and the databases on the server.</param>
+    /// <exception cref="InvalidOperationException">The context has no PostgreSQL databases, or fewer than four.</exception>
+    public static async Task<IReadOnlyList<Output>> Server(CheckContext context)
     {
-        var server = PostgresServer.Shared ?? throw new InvalidOperationException($"No PostgreSQL server: {PostgresServer.Unavailable}");
+        var server = context.Postgres is { Databases.Count: >= 4 } access ? access
+            : throw new InvalidOperationException("The postgres check needs four databases on a PostgreSQL server.");
+        var chapter = context.Chapter;
 
-        var schemaDatabase = server.CreateDatabase("grading");
         string schema;
-        var db = Create(chapter, server.ConnectionString(schemaDatabase));
+        var db = Create(chapter, server.ConnectionString(server.Databases[0]));
         if (db is null)
             schema = Missing;
         else
@@ -89,8 +91,8 @@ static class PostgresChecks
             {
                 try
                 {
-                    db.Database.Migrate();
-                    schema = DatabaseSchema.ReadPostgres(server.ConnectionString(schemaDatabase));
+                    await db.Database.MigrateAsync();
+                    schema = DatabaseSchema.ReadPostgres(server.ConnectionString(server.Databases[0]));
                 }
                 catch (Exception error) when (error is not OutOfMemoryException)
                 {
@@ -99,14 +101,14 @@ static class PostgresChecks
             }
         }
 
-        var play = RunAsync(chapter, server, server.Url(server.CreateDatabase("grading")), [], null);
-        var shell = RunAsync(chapter, server, server.Url(server.CreateDatabase("grading")), ["shell"], ShellSession + "\n");
+        var play = RunAsync(context, server.Url(server.Databases[1]), [], null);
+        var shell = RunAsync(context, server.Url(server.Databases[2]), ["shell"], ShellSession + "\n");
         var bad = new List<Task<string>>
         {
-            RunAsync(chapter, server, server.Url(server.CreateDatabase("grading"), password: "wrong-password"), [], null),
-            RunAsync(chapter, server, server.Url("no_such_database"), [], null),
-            RunAsync(chapter, server, $"postgresql://blog:s3cret@127.0.0.1:{UnusedPort()}/blog", [], null),
-            RunAsync(chapter, server, "postgresql://blog:s3cret@localhost:five-four-three-two/blog", [], null),
+            RunAsync(context, server.Url(server.Databases[3], password: "wrong-password"), [], null),
+            RunAsync(context, server.Url("no_such_database"), [], null),
+            RunAsync(context, $"postgresql://blog:s3cret@127.0.0.1:{UnusedPort()}/blog", [], null),
+            RunAsync(context, "postgresql://blog:s3cret@localhost:five-four-three-two/blog", [], null),
         };
         return
         [
@@ -140,25 +142,26 @@ static class PostgresChecks
     const string Missing = $"The chapter has no {ContextName}: a class that derives from BlogContext, with a constructor that takes "
         + $"DbContextOptions<{ContextName}>, whose migrations are PostgreSQL's.\n";
 
-    static async Task<string> RunAsync(ChapterAssembly chapter, PostgresServer server, string url, string[] arguments, string? input)
+    static async Task<string> RunAsync(CheckContext context, string url, string[] arguments, string? input)
     {
+        var server = context.Postgres!;
         using var temp = new TempFolder();
-        var run = await ChapterProgram.RunAsync(chapter, temp.Path, url, arguments, input);
-        // The password as the URL holds it (between the user name's ':' and the '@'), read without Uri: some URLs here do not parse.
-        var password = System.Text.RegularExpressions.Regex.Match(url, "^[a-z]+://[^:@/]*:([^@/]*)@") is { Success: true } m
-            ? Uri.UnescapeDataString(m.Groups[1].Value) : null;
-        var shownUrl = password is { Length: > 0 } ? url.Replace(":" + Uri.EscapeDataString(password) + "@", ":{password}@") : url;
+        var run = await context.Programs.RunAsync(context.Chapter, temp.Path, url, arguments, input);
+        var password = url.Contains(Uri.EscapeDataString(server.Password), StringComparison.Ordinal) ? server.Password
+            : url.Contains(":s3cret@", StringComparison.Ordinal) ? "s3cret" : url.Contains(":wrong-password@", StringComparison.Ordinal) ? "wrong-password" : null;
+        var shownUrl = password is null ? url : url.Replace(":" + Uri.EscapeDataString(password) + "@", ":{password}@");
         var command = $"DATABASE_URL='{shownUrl}' dotnet run{(arguments.Length > 0 ? " -- " + string.Join(' ', arguments) : "")}";
         var text = run.Transcript(command);
         var transcriptBody = text[(text.IndexOf('\n') + 1)..];
         if (password is { Length: > 3 } && transcriptBody.Contains(password, StringComparison.Ordinal))
             text = text[..(text.IndexOf('\n') + 1)] + transcriptBody.Replace(password, "{PASSWORD PRINTED}");
+        text = text.Replace(server.Username, "{user}");
         text = System.Text.RegularExpressions.Regex.Replace(text, @"grading_[0-9a-f]{8,}", "{database}");
         text = text.Replace($"{server.Host}:{server.Port}", "{host}:{port}")
             .Replace($"Host={server.Host};Port={server.Port}", "Host={host};Port={port}");
         text = System.Text.RegularExpressions.Regex.Replace(text, @"127\.0\.0\.1:\d+", "127.0.0.1:{port}");
         text = System.Text.RegularExpressions.Regex.Replace(text, @"Host=127\.0\.0\.1;Port=\d+", "Host=127.0.0.1;Port={port}");
-        return Scrub.All(text, (chapter.Chapter.Folder, "{chapter}"), (temp.Path, "{temp}"));
+        return Scrub.All(text, (context.Chapter.Chapter.Folder, "{chapter}"), (temp.Path, "{temp}"));
     }
 
     static int UnusedPort()
@@ -195,4 +198,28 @@ static class PostgresChecks
             throw new ChapterCodeException($"{ContextName}'s constructor threw {inner.GetType().Name}: {inner.Message}", inner);
         }
     }
+}
+
+/// <summary>
+/// Databases on a PostgreSQL server made for one grading, and a user of their own that owns them: not the server's
+/// administrator, whose password learner code never sees.
+/// </summary>
+/// <param name="Host">The host the chapter's program connects to.</param>
+/// <param name="Port">The port it connects to.</param>
+/// <param name="Username">The user that owns the databases.</param>
+/// <param name="Password">That user's password.</param>
+/// <param name="Databases">Empty databases that user owns, named <c>grading_...</c>.</param>
+public sealed record PostgresAccess(string Host, int Port, string Username, string Password, IReadOnlyList<string> Databases)
+{
+    /// <summary>An Npgsql connection string for <paramref name="database"/>, without pooling.</summary>
+    public string ConnectionString(string database) => new Npgsql.NpgsqlConnectionStringBuilder
+    {
+        Host = Host, Port = Port, Username = Username, Password = Password, Database = database, Pooling = false,
+    }.ConnectionString;
+
+    /// <summary>A <c>postgresql://</c> URL for <paramref name="database"/>, user name and password percent-encoded.</summary>
+    /// <param name="database">The database's name.</param>
+    /// <param name="password">The password to put in the URL; the real one when null.</param>
+    public string Url(string database, string? password = null) =>
+        $"postgresql://{Uri.EscapeDataString(Username)}:{Uri.EscapeDataString(password ?? Password)}@{Host}:{Port}/{Uri.EscapeDataString(database)}";
 }

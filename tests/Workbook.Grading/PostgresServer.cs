@@ -76,16 +76,44 @@ public sealed class PostgresServer
     /// Creates a new empty database with a unique name that starts with <paramref name="prefix"/>.
     /// </summary>
     /// <param name="prefix">Letters, digits and underscores that say who made it, such as <c>chapter07</c>.</param>
+    /// <param name="owner">The user that owns it, or null for the superuser.</param>
     /// <returns>The database's name.</returns>
     /// <exception cref="NpgsqlException">The server refused.</exception>
-    public string CreateDatabase(string prefix)
+    public string CreateDatabase(string prefix, string? owner = null)
     {
         var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)].ToLowerInvariant();
-        using var connection = new NpgsqlConnection(ConnectionString(admin.Database ?? "postgres"));
-        connection.Open();
-        using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        command.ExecuteNonQuery();
+        Execute($"CREATE DATABASE \"{name}\"{(owner is null ? "" : $" OWNER \"{owner}\"")}");
         return name;
+    }
+
+    /// <summary>
+    /// A user of its own for one grading, with a random password and no right but to log in, and
+    /// <paramref name="databases"/> new empty databases it owns: learner code gets these, never the superuser's password.
+    /// </summary>
+    /// <param name="databases">How many databases to make.</param>
+    /// <exception cref="NpgsqlException">The server refused.</exception>
+    public PostgresAccess CreateAccess(int databases)
+    {
+        var user = $"learner_{Guid.NewGuid():N}"[..24];
+        var password = Guid.NewGuid().ToString("N");
+        Execute($"CREATE ROLE \"{user}\" LOGIN PASSWORD '{password}'");
+        return new PostgresAccess(Host, Port, user, password, Enumerable.Range(0, databases).Select(_ => CreateDatabase("grading", user)).ToList());
+    }
+
+    /// <summary>Drops the databases and the user of <see cref="CreateAccess"/>, whoever is still connected; a failure is left to the server's end.</summary>
+    /// <param name="access">What <see cref="CreateAccess"/> made.</param>
+    public void DropAccess(PostgresAccess access)
+    {
+        try
+        {
+            foreach (var database in access.Databases)
+                Execute($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            Execute($"DROP ROLE IF EXISTS \"{access.Username}\"");
+        }
+        catch (NpgsqlException)
+        {
+            // The throwaway server is deleted with its data when this process ends.
+        }
     }
 
     /// <summary>An Npgsql connection string for <paramref name="database"/> on this server, with the password.</summary>

@@ -1,3 +1,5 @@
+using Workbook.Grading.Running;
+
 namespace Workbook.Grading;
 
 /// <summary>The checks that run a chapter's program and compare what it prints.</summary>
@@ -8,7 +10,7 @@ static class ProgramChecks
     /// SQLite URL, set to an engine the app does not support, and set to something that is not a URL. The five runs
     /// start together, each in a folder of its own, so that no run sees a file another one made.
     /// </summary>
-    public static async Task<IReadOnlyList<Output>> Configuration(ChapterAssembly chapter)
+    public static async Task<IReadOnlyList<Output>> Configuration(CheckContext context)
     {
         (string Name, Func<TempFolder, string?> Url)[] cases =
         [
@@ -22,9 +24,9 @@ static class ProgramChecks
         {
             using var temp = new TempFolder();
             var url = c.Url(temp);
-            var run = await ChapterProgram.RunAsync(chapter, temp.Path, url);
+            var run = await context.Programs.RunAsync(context.Chapter, temp.Path, url);
             var command = url is null ? "dotnet run" : $"DATABASE_URL='{url}' dotnet run";
-            return new Output($"{c.Name}.txt", ScrubRun(chapter, temp, run.Transcript(command)));
+            return new Output($"{c.Name}.txt", ScrubRun(context.Chapter, temp, run.Transcript(command)));
         }));
     }
 
@@ -32,16 +34,16 @@ static class ProgramChecks
     /// <c>transcript.txt</c>: the program run once against a new SQLite file. Chapters 02-04 print their
     /// configuration, a user and the migrations.
     /// </summary>
-    public static Task<IReadOnlyList<Output>> Run(ChapterAssembly chapter) => OnNewDatabaseAsync(chapter, []);
+    public static Task<IReadOnlyList<Output>> Run(CheckContext context) => OnNewDatabaseAsync(context, []);
 
     /// <summary>
     /// Play Time, run once against a new SQLite file, split by the step that changes each part:
     /// <c>migrate.txt</c>, the lines that say which migrations the database has had (and any error before Play Time
     /// starts); <c>echo.txt</c>, the first step of Play Time with the SQL it sent; <c>transcript.txt</c>, the whole run.
     /// </summary>
-    public static async Task<IReadOnlyList<Output>> Play(ChapterAssembly chapter)
+    public static async Task<IReadOnlyList<Output>> Play(CheckContext context)
     {
-        var transcript = (await OnNewDatabaseAsync(chapter, []))[0].Text;
+        var transcript = (await OnNewDatabaseAsync(context, []))[0].Text;
         var lines = transcript.TrimEnd('\n').Split('\n');
         var play = Array.FindIndex(lines, line => line.StartsWith("== "));
         // Before Play Time starts, an error (no such table, a pending model change) belongs to step 5.1's part too.
@@ -80,15 +82,15 @@ static class ProgramChecks
         """;
 
     /// <summary><c>transcript.txt</c>: <see cref="ShellSession"/> piped into <c>dotnet run -- shell</c> on a new SQLite file.</summary>
-    public static Task<IReadOnlyList<Output>> Shell(ChapterAssembly chapter) =>
-        OnNewDatabaseAsync(chapter, ["shell"], ShellSession + "\n");
+    public static Task<IReadOnlyList<Output>> Shell(CheckContext context) =>
+        OnNewDatabaseAsync(context, ["shell"], ShellSession + "\n");
 
-    static async Task<IReadOnlyList<Output>> OnNewDatabaseAsync(ChapterAssembly chapter, string[] arguments, string? standardInput = null)
+    static async Task<IReadOnlyList<Output>> OnNewDatabaseAsync(CheckContext context, string[] arguments, string? standardInput = null)
     {
         using var temp = new TempFolder();
-        var run = await ChapterProgram.RunAsync(chapter, temp.Path, $"sqlite:///{temp["app.db"]}", arguments, standardInput);
+        var run = await context.Programs.RunAsync(context.Chapter, temp.Path, $"sqlite:///{temp["app.db"]}", arguments, standardInput);
         var command = arguments.Length == 0 ? "dotnet run" : $"dotnet run -- {string.Join(' ', arguments)}";
-        return [new("transcript.txt", ScrubRun(chapter, temp, run.Transcript(command)))];
+        return [new("transcript.txt", ScrubRun(context.Chapter, temp, run.Transcript(command)))];
     }
 
     static string ScrubRun(ChapterAssembly chapter, TempFolder temp, string transcript) =>

@@ -37,9 +37,19 @@ public static class Report
     }
 
     /// <summary>
+    /// The chapter a learner should look at next in a progress view: the first one they started that does not pass, else
+    /// the first one not started; null when every chapter passes.
+    /// </summary>
+    /// <param name="results">The chapters' results, in order.</param>
+    public static ChapterResult? NextChapter(IReadOnlyList<ChapterResult> results) =>
+        results.FirstOrDefault(r => !r.NotStarted && r.Status != Status.Pass) ?? results.FirstOrDefault(r => r.NotStarted);
+
+    /// <summary>
     /// Everything about one chapter: a line per check (<c>PASS</c>, <c>FAIL</c>, or <c>ERROR</c> for a check that could
-    /// not run here), under each failure its line diffs and hints, under each error why; or, for a chapter that could not
-    /// be checked at all, <c>ERROR</c> and why.
+    /// not finish), under each failure its line diffs and the hints of the steps that own what differs, each hint once,
+    /// under the first check it belongs to; under each error why. A chapter not started yet gets one screen: its checks'
+    /// lines, the hint of its first step, and how many checks fail. A chapter that could not be checked at all gets
+    /// <c>ERROR</c> and why.
     /// </summary>
     /// <param name="result">The chapter's result.</param>
     public static string Details(ChapterResult result)
@@ -49,18 +59,31 @@ public static class Report
             text.Append(Indent("Note: " + note, "  "));
         if (result.Status == Status.Error && result.Checks.Count == 0)
             return text.Append(Indent("ERROR " + result.Message, "  ")).ToString();
+        var (total, failing, notRun) = (result.Checks.Count, result.Checks.Count(c => c.Status == Status.Fail), result.Checks.Count(c => c.Status == Status.Error));
+        if (result is { NotStarted: true, Start: { } start })
+        {
+            text.Append("  Not started yet: the chapter is as the starter came, so its new checks fail.\n");
+            foreach (var check in result.Checks)
+                text.Append(StatusWord(check.Status)).Append(check.Name).Append('\n');
+            text.Append(Indent($"Start with step {start.Step} ({start.Title}): {start.Text}", "  "));
+            return text.Append($"  {failing} of {total} checks fail; once you have started, each failure shows what differs and the hint of its step.\n").ToString();
+        }
+        var shown = new HashSet<string>();
         foreach (var check in result.Checks)
         {
-            text.Append(check.Status switch { Status.Pass => "  PASS  ", Status.Fail => "  FAIL  ", _ => "  ERROR " }).Append(check.Name).Append('\n');
-            if (check.Status != Status.Pass)
-                text.Append(Indent(CheckText(check), "        "));
+            text.Append(StatusWord(check.Status)).Append(check.Name).Append('\n');
+            if (check.Status == Status.Pass)
+                continue;
+            var hints = check.Hints.Where(hint => hint.Step.Length == 0 || shown.Add(hint.Step)).ToList();
+            text.Append(Indent(CheckText(check with { Hints = hints }), "        "));
         }
-        var (total, failing, notRun) = (result.Checks.Count, result.Checks.Count(c => c.Status == Status.Fail), result.Checks.Count(c => c.Status == Status.Error));
         if (result.Status == Status.Pass)
             return text.Append($"  All {total} checks pass.\n").ToString();
-        var counts = new[] { failing > 0 ? $"{failing} of {total} checks fail" : null, notRun > 0 ? $"{notRun} of {total} could not run here" : null };
+        var counts = new[] { failing > 0 ? $"{failing} of {total} checks fail" : null, notRun > 0 ? $"{notRun} of {total} could not finish" : null };
         return text.Append($"  {string.Join("; ", counts.OfType<string>())}.\n").ToString();
     }
+
+    static string StatusWord(Status status) => status switch { Status.Pass => "  PASS  ", Status.Fail => "  FAIL  ", _ => "  ERROR " };
 
     /// <summary>
     /// The results as JSON: <c>{ "chapters": [ { "chapter", "title", "status", "notStarted", "message", "notes",

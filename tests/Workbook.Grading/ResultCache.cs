@@ -11,11 +11,13 @@ namespace Workbook.Grading;
 /// (<see cref="ChapterBuild.Fingerprint"/>), the expectations it is graded against (the manifest and the chapter's
 /// snapshots), the grading library itself, the chapter's <c>app.db</c> when a check reads it, the learner's
 /// <c>DATABASE_URL</c> settings (which the report mentions) and how it was asked to grade. Any change to one of them is
-/// a miss. The result lives in the chapter's <c>obj/</c>, beside its build.
+/// a miss. The result lives in the chapter's workbench (<see cref="Running.Workbench"/>), the grader's own folder, never in
+/// the learner's. Only a result that the chapter's inputs decide is kept: one with a check that could not run (a limit
+/// reached, no server) is graded again next time.
 /// </summary>
 public static class ResultCache
 {
-    const string CacheFile = "workbook-check.result.json";
+    const string CacheFile = "result.json";
 
     static readonly JsonSerializerOptions Json = new()
     {
@@ -54,12 +56,12 @@ public static class ResultCache
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>The result stored under <paramref name="key"/> for the chapter, or null when there is none.</summary>
-    public static ChapterResult? Find(Chapter chapter, string key)
+    /// <summary>The result stored under <paramref name="key"/> in <paramref name="bench"/>, or null when there is none.</summary>
+    public static ChapterResult? Find(Running.Workbench bench, string key)
     {
         try
         {
-            var entry = JsonSerializer.Deserialize<Entry>(File.ReadAllText(PathOf(chapter)), Json);
+            var entry = JsonSerializer.Deserialize<Entry>(File.ReadAllText(bench[CacheFile]), Json);
             return entry?.Key == key ? entry.Result : null;
         }
         catch (Exception error) when (error is IOException or JsonException or UnauthorizedAccessException or NotSupportedException)
@@ -68,21 +70,23 @@ public static class ResultCache
         }
     }
 
-    /// <summary>Stores <paramref name="result"/> under <paramref name="key"/>, replacing what the chapter had; a chapter whose <c>obj/</c> cannot be written keeps no result.</summary>
-    public static void Store(Chapter chapter, string key, ChapterResult result)
+    /// <summary>
+    /// Stores <paramref name="result"/> under <paramref name="key"/> in <paramref name="bench"/>, replacing what it had, when
+    /// the chapter's inputs decide it (no check of it is an error); a workbench that cannot be written keeps no result.
+    /// </summary>
+    public static void Store(Running.Workbench bench, string key, ChapterResult result)
     {
+        if (result.Status == Status.Error || result.Checks.Any(check => check.Status == Status.Error))
+            return;
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(PathOf(chapter))!);
-            File.WriteAllText(PathOf(chapter), JsonSerializer.Serialize(new Entry(key, result), Json));
+            File.WriteAllText(bench[CacheFile], JsonSerializer.Serialize(new Entry(key, result), Json));
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             // A cache that cannot be written only costs time.
         }
     }
-
-    static string PathOf(Chapter chapter) => Path.Combine(chapter.Folder, "obj", CacheFile);
 
     sealed record Entry(string Key, ChapterResult Result);
 }

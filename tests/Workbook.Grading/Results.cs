@@ -30,7 +30,11 @@ public sealed record Hint(string Step, string Title, string Text);
 /// For a failure: each output that differs, with its line diff (at most 25 lines each); for an error, why the check could
 /// not run and how to let it; empty for a pass.
 /// </param>
-/// <param name="Hints">For a failure: the hints of the steps the failure points to.</param>
+/// <param name="Hints">
+/// For a failure: the hints of the steps that own what differs (the workbook's manifest says which step changes which
+/// output), the step that owns a difference most closely first; empty for an output the check could not make because
+/// something another check grades is missing (that check carries the hint).
+/// </param>
 public sealed record CheckResult(string Name, Status Status, string Message, IReadOnlyList<Hint> Hints);
 
 /// <summary>The result of checking one chapter folder.</summary>
@@ -49,9 +53,10 @@ public sealed record CheckResult(string Name, Status Status, string Message, IRe
 /// What the learner should know about how the chapter was checked, one line each, such as a <c>DATABASE_URL</c> of
 /// theirs that was ignored.
 /// </param>
+/// <param name="Start">For a chapter not started yet, the hint of its first step, where the learner starts; else null.</param>
 public sealed record ChapterResult(
     string Chapter, string Title, Status Status, bool NotStarted, string Message, IReadOnlyList<CheckResult> Checks,
-    IReadOnlyList<string>? Notes = null)
+    IReadOnlyList<string>? Notes = null, Hint? Start = null)
 {
     /// <summary>A result for a chapter whose checks could not run.</summary>
     public static ChapterResult Failed(Chapter chapter, Status status, string message, IReadOnlyList<string>? notes = null) =>

@@ -56,9 +56,22 @@ public sealed class ChapterRun<TChapter> where TChapter : ISolutionChapter
 {
     /// <summary>Starts the chapter's checks (those <see cref="ChapterTests{TChapter}.CheckNames"/> lists).</summary>
     public ChapterRun() =>
-        Outputs = ChapterTests<TChapter>.CheckNames.ToDictionary(
-            name => name,
-            name => Task.Run(() => Grading.Checks.Named(name).Run(Solutions.Load(TChapter.Folder), Solutions.Manifest[TChapter.Folder])));
+        Outputs = ChapterTests<TChapter>.CheckNames.ToDictionary(name => name, name => Task.Run(() => RunAsync(Grading.Checks.Named(name))));
+
+    static async Task<IReadOnlyList<Output>> RunAsync(Check check)
+    {
+        var chapter = Chapter.In(Solutions.Root, "solutions", Solutions.Manifest[TChapter.Folder]);
+        var access = check.NeedsServer ? Postgres.Server.CreateAccess(databases: 4) : null;
+        try
+        {
+            return await check.Run(TestGrading.ContextFor(chapter, postgres: access));
+        }
+        finally
+        {
+            if (access is not null)
+                Postgres.Server.DropAccess(access);
+        }
+    }
 
     /// <summary>Each check's outputs by check name, as they come; awaiting one rethrows what its check threw.</summary>
     public IReadOnlyDictionary<string, Task<IReadOnlyList<Output>>> Outputs { get; }

@@ -97,21 +97,37 @@ public sealed class CheckEnvironmentTests
     }
 
     /// <summary>
-    /// The SDK's build servers keep the environment of the command that started them, so no environment of an SDK
-    /// command may turn globalization off (a compiler server started so refuses every later build's language with
-    /// warning CS2038 and cannot answer in Turkish), and the check names the UI language to the SDK instead of leaving
-    /// it to the locale of whichever command started a server. A built program, which starts no server, runs with
-    /// globalization off, so that its culture is the invariant one on every operating system.
+    /// Learner code gets an environment made from an allow-list, never the grader's own: a <c>DATABASE_URL</c>, a token or
+    /// any other variable of the machine's does not reach it, whatever its name; it runs in a far time zone and the C
+    /// locale. A process that builds keeps globalization on (a build server started without it refuses every later build's
+    /// language); a chapter's built program, which starts no server, runs with globalization off, so that its culture is the
+    /// invariant one on every system.
     /// </summary>
     [Fact]
-    public void Commands_that_may_start_a_build_server_keep_globalization_on_and_name_the_UI_language()
+    public void Learner_code_gets_an_allow_listed_environment()
     {
-        const string Invariant = "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT";
-        Assert.False(LearnerEnvironment.ForSdk().ContainsKey(Invariant));
-        Assert.False(LearnerEnvironment.ForChapterCode(LearnerEnvironment.IsolatedHome).ContainsKey(Invariant));
-        Assert.Equal("1", LearnerEnvironment.ForBuiltProgram(LearnerEnvironment.IsolatedHome)[Invariant]);
-        Assert.False(string.IsNullOrEmpty(LearnerEnvironment.ForSdk()["DOTNET_CLI_UI_LANGUAGE"]));
-        Assert.Equal("en", LearnerEnvironment.ForChapterCode(LearnerEnvironment.IsolatedHome)["DOTNET_CLI_UI_LANGUAGE"]);
+        Environment.SetEnvironmentVariable("WORKBOOK_TEST_TOKEN", "ghp_not-a-real-token");
+        Environment.SetEnvironmentVariable("DATABASE_URL", "postgresql://blog:s3cret@localhost/blog");
+        try
+        {
+            var build = Workbook.Grading.Running.ChildEnvironment.For("/tmp/home", "/tmp/tmp");
+            var program = Workbook.Grading.Running.ChildEnvironment.ForProgram("/tmp/home", "/tmp/tmp");
+            foreach (var environment in new[] { build, program })
+            {
+                Assert.DoesNotContain("WORKBOOK_TEST_TOKEN", environment.Keys);
+                Assert.DoesNotContain("DATABASE_URL", environment.Keys);
+                Assert.DoesNotContain(environment.Values, value => value.Contains("s3cret") || value.Contains("ghp_"));
+                Assert.Equal("Pacific/Chatham", environment["TZ"]);
+                Assert.Equal("/tmp/home", environment["HOME"]);
+            }
+            Assert.False(build.ContainsKey("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"));
+            Assert.Equal("1", program["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("WORKBOOK_TEST_TOKEN", null);
+            Environment.SetEnvironmentVariable("DATABASE_URL", null);
+        }
     }
 
     /// <summary>

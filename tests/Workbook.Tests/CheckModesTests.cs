@@ -208,7 +208,7 @@ public sealed class CheckModesTests
     {
         using var learner = new LearnerCopy("solutions", "02-user-model");
         var chapter = new Chapter(Solutions.Manifest["02-user-model"], learner.Folder);
-        var grader = new Grader(Solutions.Root, Solutions.Manifest, Solutions.Configuration);
+        var grader = TestGrading.Grader;
 
         var before = await grader.GradeAsync(chapter);
         learner.Edit("Models/User.cs", "[MaxLength(120)]", "[MaxLength(121)]");
@@ -217,26 +217,5 @@ public sealed class CheckModesTests
         Assert.True(before.Status == Status.Pass, Report.Details(before));
         Assert.Equal(Status.Fail, after.Status);
         Assert.Contains("max length 121", after.Checks.Single(c => c.Name == "model").Message);
-    }
-
-    /// <summary>
-    /// The rebuild watch mode starts with to warm the build servers (<c>rebuild: true</c>) builds an unchanged chapter
-    /// again, where an ordinary call finds it built and does nothing; the chapter then still grades from that build.
-    /// </summary>
-    [Fact]
-    public async Task A_rebuild_builds_an_unchanged_chapter_again()
-    {
-        using var learner = new LearnerCopy("solutions", "02-user-model");
-        var chapter = new Chapter(Solutions.Manifest["02-user-model"], learner.Folder);
-        Assert.Empty(await ChapterBuild.EnsureBuiltAsync(chapter, Solutions.Configuration, Solutions.Root));
-        var built = File.GetLastWriteTimeUtc(chapter.BuiltAssembly(Solutions.Configuration));
-
-        Assert.Empty(await ChapterBuild.EnsureBuiltAsync(chapter, Solutions.Configuration, Solutions.Root));
-        Assert.Equal(built, File.GetLastWriteTimeUtc(chapter.BuiltAssembly(Solutions.Configuration)));
-
-        Assert.Empty(await ChapterBuild.EnsureBuiltAsync(chapter, Solutions.Configuration, Solutions.Root, rebuild: true));
-        Assert.True(File.GetLastWriteTimeUtc(chapter.BuiltAssembly(Solutions.Configuration)) > built, "the assembly was not written again");
-        var result = await new Grader(Solutions.Root, Solutions.Manifest, Solutions.Configuration).GradeAsync(chapter);
-        Assert.True(result.Status == Status.Pass, Report.Details(result));
     }
 }

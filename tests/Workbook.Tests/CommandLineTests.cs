@@ -93,7 +93,7 @@ public sealed class CommandLineTests
         public static async Task<CommandLineSession> StartAsync(string name)
         {
             var copy = new WorkbookCopy(Solutions.Root, "solutions", Chapter.In(Solutions.Root, "solutions", Solutions.Manifest[name]));
-            var build = await DotnetCommand.RunAsync(copy.ChapterFolder, ["build", "--nologo", "-c", Solutions.Configuration], LearnerEnvironment.ForSdk());
+            var build = await DotnetCommand.RunAsync(copy.ChapterFolder, ["build", "--nologo", "-c", Solutions.Configuration], TestEnvironment.ForSdk());
             Assert.True(build.ExitCode == 0, build.Transcript("dotnet build"));
             return new CommandLineSession(name, copy);
         }
@@ -101,7 +101,7 @@ public sealed class CommandLineTests
         /// <summary>Runs <c>dotnet</c> in a folder of the copy and adds the run to the transcript.</summary>
         public async Task RunAsync(string folder, params string[] arguments)
         {
-            var run = await DotnetCommand.RunAsync(Path.Combine(Copy.Root, folder), arguments, LearnerEnvironment.ForChapterCode(LearnerEnvironment.IsolatedHome));
+            var run = await DotnetCommand.RunAsync(Path.Combine(Copy.Root, folder), arguments, TestEnvironment.ForChapterCode());
             transcript.Append(run.Transcript("dotnet " + string.Join(' ', arguments), folder)).Append('\n');
         }
 
@@ -125,7 +125,8 @@ public sealed class CommandLineTests
         public async Task CheckChapterDatabaseAsync()
         {
             var chapter = new Chapter(Solutions.Manifest[Name], Copy.ChapterFolder);
-            var outputs = await Grading.Checks.Named("app-db").Run(ChapterAssembly.Load(chapter, Solutions.Configuration), chapter.Info);
+            using var copy = new TempFolder();
+            var outputs = await Grading.Checks.Named("app-db").Run(TestGrading.ContextFor(chapter, copyDatabaseTo: copy.Path));
             SnapshotAssert.Matches(Name, "app-db", outputs);
         }
 

@@ -68,7 +68,7 @@ public sealed class LearnerCopy : IDisposable
 
     /// <summary>Runs <c>dotnet &lt;arguments&gt;</c> as <see cref="DotnetAsync"/> does, for a command that may fail: its exit code and output.</summary>
     public Task<ProgramRun> RunDotnetAsync(params string[] arguments) =>
-        DotnetCommand.RunAsync(Folder, arguments, LearnerEnvironment.ForChapterCode(LearnerEnvironment.IsolatedHome));
+        DotnetCommand.RunAsync(Folder, arguments, TestEnvironment.ForChapterCode());
 
     /// <summary>
     /// Runs the check command on the chapter as a learner does (<c>--path</c> this chapter folder, or

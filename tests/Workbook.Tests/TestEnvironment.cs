@@ -1,12 +1,15 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Workbook.Grading;
+using Workbook.Grading.Running;
 
 namespace Workbook.Tests;
 
 /// <summary>
 /// Makes the suite's verdicts independent of the machine it runs on, before any test starts: the machine's
-/// <c>DATABASE_URL</c>, user secrets and culture are kept away from the chapters (see
-/// <see cref="LearnerEnvironment.IsolateThisProcess"/>; the reports the tests snapshot do not mention them either), and
+/// <c>DATABASE_URL</c>, user secrets and culture are kept away from the solutions this process loads (its home is
+/// <see cref="Home"/>; the reports the tests snapshot do not mention the machine's settings either, see
+/// <see cref="LearnerEnvironment.ReportLearnerSettings"/>), the grader's workbenches go to a cache folder of the run's own, and
 /// the SDK commands the tests start print English, so that the compiler's messages in the snapshots read the same under
 /// any UI language. The C# compiler server is on for every command the tests start, whatever this machine says, and is
 /// shut down when the run ends where this machine had it off (<see cref="BuildServers"/>): the suite builds chapters some
@@ -36,10 +39,64 @@ public static class TestEnvironment
         "MSBUILDFAILONDRIVEENUMERATINGWILDCARD", "_MSBUILDTLENABLED",
     ];
 
+    /// <summary>
+    /// An empty home folder for the test run, deleted when it ends: the home of the test process itself (the solutions'
+    /// design-time factories, run in this process, read user secrets under <c>HOME</c>) and of the commands the tests run
+    /// as a learner would, so that no user secret of the machine is found.
+    /// </summary>
+    public static readonly string Home = Path.Combine(Path.GetTempPath(), $"workbook-tests-home-{Environment.ProcessId}");
+
+    /// <summary>
+    /// The environment for the SDK's own commands the tests run (<c>dotnet build</c>, <c>dotnet tool</c>): the machine's
+    /// home (its NuGet configuration), its NuGet package folder, no <c>DATABASE_URL</c>, English messages.
+    /// </summary>
+    public static Dictionary<string, string?> ForSdk() => new()
+    {
+        ["DATABASE_URL"] = null,
+        ["HOME"] = LearnerEnvironment.RealHome,
+        ["APPDATA"] = LearnerEnvironment.RealAppData,
+        ["NUGET_PACKAGES"] = LearnerEnvironment.PackagesFolder,
+        ["DOTNET_CLI_UI_LANGUAGE"] = "en",
+    };
+
+    /// <summary>
+    /// The environment for a command the tests run as a learner runs it that runs chapter code (<c>dotnet ef</c>,
+    /// <c>dotnet run</c>): <paramref name="home"/> as its home (so no user secret of the machine is found), <c>DATABASE_URL</c>
+    /// as given (removed when null), the machine's NuGet package folder and .NET CLI home (where <c>dotnet tool restore</c>
+    /// recorded <c>dotnet ef</c>), UTC and the C locale. Globalization stays on: a command that builds may start the SDK's
+    /// build servers, which keep the environment they started in.
+    /// </summary>
+    /// <param name="home">An existing folder to be the command's home; <see cref="Home"/> when null.</param>
+    /// <param name="databaseUrl">The <c>DATABASE_URL</c> to set, or null for none.</param>
+    public static Dictionary<string, string?> ForChapterCode(string? home = null, string? databaseUrl = null) => new()
+    {
+        ["LC_ALL"] = "C.UTF-8",
+        ["LANG"] = "C.UTF-8",
+        ["DATABASE_URL"] = databaseUrl,
+        ["HOME"] = home ?? Home,
+        ["APPDATA"] = null,
+        ["DOTNET_CLI_HOME"] = Environment.GetEnvironmentVariable("DOTNET_CLI_HOME") ?? LearnerEnvironment.RealHome,
+        ["NUGET_PACKAGES"] = LearnerEnvironment.PackagesFolder,
+        ["TZ"] = "UTC",
+        ["DOTNET_CLI_UI_LANGUAGE"] = "en",
+        ["DOTNET_NOLOGO"] = "1",
+        ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
+    };
+
     [ModuleInitializer]
     internal static void Isolate()
     {
-        LearnerEnvironment.IsolateThisProcess(reportLearnerSettings: false);
+        // Read the machine's settings before changing them (the fields are set on first use).
+        _ = LearnerEnvironment.RealHome;
+        _ = LearnerEnvironment.PackagesFolder;
+        _ = LearnerEnvironment.UILanguage;
+        LearnerEnvironment.ReportLearnerSettings = false;
+        Directory.CreateDirectory(Home);
+        Environment.SetEnvironmentVariable("DATABASE_URL", null);
+        Environment.SetEnvironmentVariable("APPDATA", null);
+        Environment.SetEnvironmentVariable("HOME", Home);
+        Environment.SetEnvironmentVariable(Workbench.CacheVariable, TestGrading.CacheRoot);
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         Environment.SetEnvironmentVariable("WORKBOOK_UI_LANGUAGE", "en");
         Environment.SetEnvironmentVariable("DOTNET_CLI_UI_LANGUAGE", "en");
         Environment.SetEnvironmentVariable("DOTNET_TieredPGO", "0");
@@ -47,6 +104,11 @@ public static class TestEnvironment
             Environment.SetEnvironmentVariable(name, null);
         BuildServers.TurnOn();
         Environment.SetEnvironmentVariable("DOTNET_CLI_USE_MSBUILD_SERVER", "0");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => BuildServers.ShutDownAsync().GetAwaiter().GetResult();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            BuildServers.ShutDownAsync().GetAwaiter().GetResult();
+            foreach (var folder in new[] { Home, TestGrading.CacheRoot })
+                try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
     }
 }

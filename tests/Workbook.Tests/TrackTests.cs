@@ -10,7 +10,7 @@ namespace Workbook.Tests;
 /// </summary>
 public sealed partial class TrackTests
 {
-    static readonly Grader Grader = new(Solutions.Root, Solutions.Manifest, Solutions.Configuration);
+    static Grader Grader => TestGrading.Grader;
 
     /// <summary>Every chapter's folder name, as theory data.</summary>
     public static TheoryData<string> AllChapters => new(Solutions.Manifest.Chapters.Select(c => c.Folder));

@@ -1,4 +1,6 @@
-namespace Workbook.Grading;
+using Workbook.Grading;
+
+namespace Workbook.Tests;
 
 /// <summary>
 /// The SDK's build servers: the C# compiler server (VBCSCompiler) and the MSBuild server. They keep the compiler and

@@ -1,4 +1,6 @@
-namespace Workbook.Grading;
+using Workbook.Grading;
+
+namespace Workbook.Tests;
 
 /// <summary>
 /// A fresh copy of one chapter inside a temp folder laid out like the workbook (the root's build files, the

@@ -2,7 +2,9 @@ using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
 
-namespace Workbook.Grading;
+using Workbook.Grading;
+
+namespace Workbook.Tests;
 
 /// <summary>Runs the <c>dotnet</c> command line (the SDK, <c>dotnet ef</c>, or a built program) in a child process.</summary>
 public static class DotnetCommand
@@ -42,26 +44,5 @@ public static class DotnetCommand
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(Encoding.UTF8, cancel.Token);
         return new ProgramRun(result.ExitCode, result.StandardOutput, result.StandardError);
-    }
-}
-
-/// <summary>What a command did: its exit code and what it printed.</summary>
-/// <param name="ExitCode">The process exit code; 0 means success.</param>
-/// <param name="StandardOutput">Everything written to standard output.</param>
-/// <param name="StandardError">Everything written to standard error.</param>
-public sealed record ProgramRun(int ExitCode, string StandardOutput, string StandardError)
-{
-    /// <summary>
-    /// The run as a person reads it: a prompt line <c>[folder]$ command</c>, standard output, then standard
-    /// error with each line marked <c>[stderr]</c>, then the exit code.
-    /// </summary>
-    /// <param name="command">How a learner would type the command, such as <c>dotnet run</c>.</param>
-    /// <param name="folder">The folder it is typed in, relative to the workbook, or null to show none.</param>
-    public string Transcript(string command, string? folder = null)
-    {
-        var text = new StringBuilder(folder is null ? $"$ {command}\n" : $"[{folder}]$ {command}\n").Append(StandardOutput.ReplaceLineEndings("\n"));
-        foreach (var line in StandardError.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            text.Append("[stderr] ").Append(line).Append('\n');
-        return text.Append($"[exit code {ExitCode}]\n").ToString();
     }
 }

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Workbook.Grading.Running;
+
+/// <summary>
+/// The grader's runner: the process, started by the grader in the sandbox, that builds a learner's chapter and runs its
+/// checks, since both run learner code (an MSBuild target, a DbContext, a program). It reads a <see cref="RunnerRequest"/>
+/// and answers with files in its results folder, one per check as each finishes, so that a runner killed at its time limit
+/// still leaves the answers it had. Everything that compares and judges stays in the grader, which never loads the
+/// chapter's code.
+/// </summary>
+public static class ChapterRunner
+{
+    /// <summary>The command-line word that makes the check command act as the runner: <c>Workbook.Check.dll --run-chapter REQUEST</c>.</summary>
+    public const string Verb = "--run-chapter";
+
+    /// <summary>Serves one request: the build if asked, then every check, all answers written to the results folder.</summary>
+    /// <param name="requestFile">The request, as JSON.</param>
+    /// <returns>0 when the answers are written (whatever they say); 2 when the request cannot be read.</returns>
+    public static async Task<int> RunAsync(string requestFile)
+    {
+        DieWithParent();
+        var request = RunnerProtocol.Read<RunnerRequest>(requestFile);
+        if (request is null)
+        {
+            await Console.Error.WriteLineAsync($"The runner's request {requestFile} cannot be read.");
+            return 2;
+        }
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        Directory.CreateDirectory(request.Results);
+        var chapter = new Chapter(request.Chapter, request.Folder);
+
+        if (request.Build is { } build)
+        {
+            var answer = await BuildAsync(chapter, request, build);
+            RunnerProtocol.Write(Path.Combine(request.Results, RunnerProtocol.BuildFile), answer);
+            if (!answer.Succeeded)
+                return 0;
+        }
+
+        ChapterAssembly assembly;
+        try
+        {
+            assembly = ChapterAssembly.Load(chapter, request.Configuration);
+        }
+        catch (Exception error) when (error is FileNotFoundException or BadImageFormatException or FileLoadException)
+        {
+            foreach (var name in request.Checks)
+                RunnerProtocol.Write(Path.Combine(request.Results, RunnerProtocol.CheckFile(name)), new CheckAnswer(name, [], Error: error.Message));
+            return 0;
+        }
+
+        using var bridge = request.Postgres is { Socket: { } socket } postgres ? SocketBridge.TcpToUnix(postgres.Access.Port, socket) : null;
+        var context = new CheckContext(assembly, request.GradedAs, new ProgramRunner(TimeSpan.FromSeconds(request.ProgramTimeLimitSeconds)),
+            request.ChapterDatabase, request.Postgres?.Access);
+        var checks = request.Checks.Select(Checks.Named).OrderByDescending(check => check.RunsProgram).ToList();
+        await Task.WhenAll(checks.Select(check => Task.Run(async () =>
+        {
+            var answer = await AnswerAsync(check, context);
+            RunnerProtocol.Write(Path.Combine(request.Results, RunnerProtocol.CheckFile(check.Name)), answer);
+        })));
+        return 0;
+    }
+
+    /// <summary>Runs one check; what it threw becomes a failure of the chapter, or an error when a limit was reached.</summary>
+    public static async Task<CheckAnswer> AnswerAsync(Check check, CheckContext context)
+    {
+        try
+        {
+            return new CheckAnswer(check.Name, await check.Run(context));
+        }
+        catch (LimitReachedException error)
+        {
+            return new CheckAnswer(check.Name, [], Error: error.Message);
+        }
+        catch (OutOfMemoryException)
+        {
+            return new CheckAnswer(check.Name, [], Error: "The chapter's code used more memory than the check allows (an allocation that never ends?).");
+        }
+        catch (ChapterCodeException error)
+        {
+            return new CheckAnswer(check.Name, [], Failure: error.Message);
+        }
+        catch (Exception error)
+        {
+            return new CheckAnswer(check.Name, [], Failure: $"{error.GetType().Name}: {error.Message}");
+        }
+    }
+
+    static async Task<BuildAnswer> BuildAsync(Chapter chapter, RunnerRequest request, BuildRequest build)
+    {
+        var environment = ChildEnvironment.For(Environment.GetEnvironmentVariable("HOME") ?? Path.GetTempPath(), Path.GetTempPath());
+        environment["DOTNET_CLI_UI_LANGUAGE"] = build.UiLanguage;
+        var run = await ChildProcess.RunAsync(ChildEnvironment.Dotnet,
+            ChapterBuild.Arguments(chapter.ProjectFile, request.Configuration, build.BuildProps, build.PackagesProps),
+            chapter.Folder, environment, TimeSpan.FromMinutes(5));
+        if (run.TimedOut)
+            return new BuildAnswer(false, ["The build ran longer than 300 s and was stopped (a target of the project that never ends?)."]);
+        return run.ExitCode == 0
+            ? new BuildAnswer(true, [])
+            : new BuildAnswer(false, ChapterBuild.Errors(run.StandardOutput + "\n" + run.StandardError, chapter.Folder, run.ExitCode));
+    }
+
+    /// <summary>
+    /// On Linux, asks the kernel to end this process when the grader that started it ends, however it ends (without a
+    /// sandbox, nothing else would stop a runner whose grader was killed).
+    /// </summary>
+    static void DieWithParent()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        const int PrSetPdeathsig = 1, SigKill = 9;
+        try
+        {
+            _ = prctl(PrSetPdeathsig, SigKill, 0, 0, 0);
+        }
+        catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not a glibc or musl system: the grader's own kill on its time limit still applies.
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    static extern int prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Workbook.Grading.Running;
+
+/// <summary>
+/// Runs one program in a child process with exactly the environment it is given (nothing inherited), a wall-clock limit
+/// after which the child and every process it started are killed, and a cap on how much of its output is kept.
+/// </summary>
+public static class ChildProcess
+{
+    /// <summary>How much of each output stream is kept: 1 MiB, enough for any transcript a check compares.</summary>
+    public const int DefaultOutputCap = 1 << 20;
+
+    /// <summary>Runs <paramref name="program"/> and waits for it, or for its time limit.</summary>
+    /// <param name="program">The program's path or name on <c>PATH</c>.</param>
+    /// <param name="arguments">Its arguments, each passed as one argument.</param>
+    /// <param name="workingFolder">An existing folder to run in.</param>
+    /// <param name="environment">The child's whole environment: no variable of this process is passed on.</param>
+    /// <param name="timeLimit">How long it may run before it is killed with its whole process tree.</param>
+    /// <param name="standardInput">Text written to its standard input, which is then closed; null closes it at once.</param>
+    /// <param name="outputCap">How many characters of each output stream to keep; the rest is read and dropped.</param>
+    /// <param name="cancel">Kills the child too, as the time limit does, and then throws.</param>
+    /// <returns>The exit code, both outputs as far as kept, whether the limit was reached, and how long it ran.</returns>
+    /// <exception cref="System.ComponentModel.Win32Exception">The program cannot be started.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled.</exception>
+    public static async Task<ChildRun> RunAsync(
+        string program, IReadOnlyList<string> arguments, string workingFolder, IReadOnlyDictionary<string, string> environment,
+        TimeSpan timeLimit, string? standardInput = null, int outputCap = DefaultOutputCap, CancellationToken cancel = default)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            WorkingDirectory = workingFolder,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        start.Environment.Clear();
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
+        var output = ReadCappedAsync(process.StandardOutput, outputCap);
+        var error = ReadCappedAsync(process.StandardError, outputCap);
+        try
+        {
+            if (standardInput is not null)
+                await process.StandardInput.WriteAsync(standardInput);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The child ended or closed its input before reading it all: what it did is in its exit code and output.
+        }
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        limit.CancelAfter(timeLimit);
+        var timedOut = false;
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            timedOut = !cancel.IsCancellationRequested;
+            Kill(process);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+        var (stdout, stdoutCut) = await output;
+        var (stderr, stderrCut) = await error;
+        cancel.ThrowIfCancellationRequested();
+        return new ChildRun(process.ExitCode, stdout, stderr, timedOut, stdoutCut || stderrCut, clock.Elapsed);
+    }
+
+    static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>Reads a stream to its end, keeping its first <paramref name="cap"/> characters.</summary>
+    static async Task<(string Text, bool Cut)> ReadCappedAsync(StreamReader reader, int cap)
+    {
+        var kept = new StringBuilder();
+        var buffer = new char[8192];
+        var cut = false;
+        int read;
+        while ((read = await reader.ReadAsync(buffer)) > 0)
+        {
+            var room = cap - kept.Length;
+            if (room > 0)
+                kept.Append(buffer, 0, Math.Min(room, read));
+            cut |= read > room;
+        }
+        return (kept.ToString(), cut);
+    }
+}
+
+/// <summary>What a child process did.</summary>
+/// <param name="ExitCode">Its exit code; after a kill, the one the system reports for a killed process.</param>
+/// <param name="StandardOutput">What it wrote to standard output, up to the cap.</param>
+/// <param name="StandardError">What it wrote to standard error, up to the cap.</param>
+/// <param name="TimedOut">True when it reached its time limit and was killed with its process tree.</param>
+/// <param name="OutputCut">True when an output stream was longer than the cap and was cut.</param>
+/// <param name="Elapsed">How long it ran, wall-clock.</param>
+public sealed record ChildRun(int ExitCode, string StandardOutput, string StandardError, bool TimedOut, bool OutputCut, TimeSpan Elapsed);
