@@ -107,8 +107,12 @@ static class CheckCommand
         CancellationToken cancel)
     {
         var results = new List<ChapterResult>();
+        // The progress view: a chapter still as its starter came is not started, and needs no build to say so.
+        var progress = options.Chapter is null && chapters.Count > 1 && options.Format == "text" && options.JsonFile is null;
         foreach (var chapter in chapters)
-            results.Add(await console.WhileAsync($"Checking {chapter.Name} (building it if its files changed)", () => grader.GradeAsync(chapter, cancel: cancel)));
+            results.Add(progress && await Grader.IsUntouchedAsync(chapter)
+                ? ChapterResult.Failed(chapter, Status.Fail, "") with { NotStarted = true }
+                : await console.WhileAsync($"Checking {chapter.Name} (building it if its files changed)", () => grader.GradeAsync(chapter, cancel: cancel)));
 
         if (options.Format == "exercism")
         {
@@ -119,11 +123,14 @@ static class CheckCommand
             var detailed = options.Chapter is not null || results.Count == 1;
             console.Write(detailed ? string.Concat(results.Select(Report.Details)) : Report.Summary(results));
             if (!detailed && Report.NextChapter(results) is { } next)
-                console.Write($"\nNext: ./check {next.Chapter[..2]} shows what differs in {next.Chapter} and what to do.\n");
+                console.Write(next.NotStarted
+                    ? $"\nNext: ./check {next.Chapter[..2]} shows where {next.Chapter} starts.\n"
+                    : $"\nNext: ./check {next.Chapter[..2]} shows what differs in {next.Chapter} and the hint of its step.\n");
         }
         if (options.JsonFile is not null)
             await File.WriteAllTextAsync(options.JsonFile, Report.ToJson(results));
-        return results.All(r => r.Status == Status.Pass) ? Passed : NotPassed;
+        // The progress view asks whether what the learner started is right: a chapter not started yet is no failure there.
+        return results.Where(r => !(progress && r.NotStarted)).All(r => r.Status == Status.Pass) ? Passed : NotPassed;
     }
 }
 

@@ -328,8 +328,11 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
     /// still in its sources and, where git can tell, nothing in the folder has changed since the last commit. Git is asked
     /// without its optional locks, so that it does not refresh the index of the learner's clone.
     /// </summary>
-    static async Task<bool> IsUntouchedAsync(Chapter chapter)
+    /// <param name="chapter">The learner's chapter.</param>
+    public static async Task<bool> IsUntouchedAsync(Chapter chapter)
     {
+        if (!Directory.Exists(chapter.Folder))
+            return false;
         var sources = string.Concat(chapter.SourceFiles().Select(f => File.ReadAllText(Path.Combine(chapter.Folder, f))));
         if (!chapter.Info.Steps.All(step => sources.Contains($"TODO {step.Id}:")))
             return false;

@@ -1,55 +1,42 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using CliWrap.Buffered;
-using Microsoft.Data.Sqlite;
 using Workbook.Grading;
 
 namespace Workbook.Tests.Docs;
 
 /// <summary>
-/// Follows a chapter's page as a learner would, on a fresh copy of the chapter's starter: runs every command of
-/// its <c>console</c> blocks in page order with the real <c>dotnet</c> and <c>dotnet ef</c>, applies the solution's
-/// code where the page says the learner has written it, and compares each command's output with the output the
-/// page shows, after the snapshots' scrubbing (the copy's root is shown as <c>~/workbook</c>).
+/// Follows a chapter's page as a learner does: in a learner's own clone of the workbook (<see cref="LearnerClone"/>) whose
+/// earlier chapters are finished as a learner leaves them, it types every command of the page's <c>console</c> blocks, in
+/// page order, into one real <c>bash</c> (<see cref="BashSession"/>), runs each <c>powershell</c> block in the real
+/// PowerShell of the workbook's local tools (<c>dotnet pwsh</c>), writes the solution's code where the page says the
+/// learner has written it (<c>&lt;!-- workbook: solve --&gt;</c>), and compares each command's output with the output the
+/// page shows, after the snapshots' scrubbing (the clone's root is shown as <c>~/workbook</c>). The commands are the
+/// real ones: <c>dotnet ef</c>, <c>sqlite3</c>, <c>cp</c>, the page's <c>./check</c>.
 /// </summary>
 /// <remarks>
-/// The commands a page may use: <c>cd DIR</c> (relative to the folder before; the first one is relative to the
-/// workbook root), <c>echo $?</c> (the previous command's exit code; a command that fails must be followed by
-/// it), <c>[NAME=value ...] dotnet ...</c>, <c>sqlite3 FILE "SQL"</c> (run here with Microsoft.Data.Sqlite, printing rows
-/// as the sqlite3 shell does: values joined by <c>|</c>, NULL as nothing) and <c>cp FROM TO</c>. A backup's name,
-/// <c>app-&lt;UTC yyyyMMdd-HHmmss&gt;.db</c>, is compared without its time; in a later command, the name the page shows
-/// stands for the name the run printed in its place, as the learner types the name they saw.
-/// <c>dotnet run --project tests/Workbook.Check -- ARGS</c> runs this
-/// workbook's built check on the copy's <c>chapters/</c> folder. The copy has the workbook's <c>tools/</c> folder
-/// too, so a page can run <c>dotnet run --file ../../tools/sql.cs -- app.db "SQL"</c>. Commands run with a home folder of their own
-/// (so <c>dotnet user-secrets</c> writes nowhere else, and no secret of the machine leaks in) that shares this
-/// machine's NuGet package folder.
+/// What a page shows and a run prints may differ only where a run differs from run to run: times and migration ids
+/// (scrubbed as in the snapshots), a backup's name, <c>app-&lt;UTC yyyyMMdd-HHmmss&gt;.db</c> (compared without its time;
+/// in a later command, the name the page shows stands for the name the run printed in its place, as the learner types the
+/// name they saw), a line <c>...</c> on the page (any lines). A command that fails must be followed by one that reads its
+/// exit code (<c>echo $?</c>, <c>$LASTEXITCODE</c>).
 /// <para>
-/// The page's commands share an MSBuild server of their own (<see cref="OwnMSBuildServer"/>), stopped on <see cref="Dispose"/>.
-/// </para>
-/// <para>
-/// A <c>powershell</c> block (see <see cref="PowerShellPart"/>) runs as one session of the PowerShell of the local tool
-/// manifest (<c>dotnet pwsh</c>), in the folder the page has reached, with the same home folder. Any PowerShell
-/// command may be used there; each command's output (standard error included) is compared as above.
-/// <c>$LASTEXITCODE</c> is reset to 0 before each command that does not read it, so a native command that exits with
-/// another code must be followed by a command that reads it, such as <c>$LASTEXITCODE</c>. The session must not
-/// leave an environment variable behind that it set (<c>Remove-Item Env:NAME</c>), as a learner's would stay in
-/// the window they go on working in. <c>Set-Location</c> inside a block does not carry over to later blocks.
+/// A <c>powershell</c> block (see <see cref="PowerShellPart"/>) runs as one session of <c>dotnet pwsh</c>, started from the
+/// bash session where the page has reached. <c>$LASTEXITCODE</c> is reset to 0 before each command that does not read it.
+/// The session must not leave an environment variable behind that it set (<c>Remove-Item Env:NAME</c>), as a learner's
+/// would stay in the window they go on working in.
 /// </para>
 /// <para>
 /// PostgreSQL (chapter 07): a page shows a server at <c>localhost:5432</c> with a user <c>blog</c>, password
 /// <c>s3cret</c>, who may create databases (<see cref="PageUser"/>, <see cref="PagePassword"/>). The runner makes that
 /// user on the test run's server (<see cref="Postgres.Server"/>) and drops a database <c>blog</c> left by an earlier run,
-/// for a page whose commands reach the server (<see cref="ReachesServer"/>), one such page at a time;
-/// <c>localhost:5432</c> in a command's environment becomes the server's address, and the server's address in the
-/// output becomes <c>localhost:5432</c> again. <c>createdb</c>, <c>dropdb</c> and <c>psql</c> run PostgreSQL's own
-/// programs, with <c>-h localhost</c> sent to the server's host and <c>PGPORT</c> set to its port.
+/// for a page whose commands reach the server (<see cref="ReachesServer"/>), one such page at a time; its port stands
+/// for 5432 in what the commands say and print (<c>PGPORT</c> for PostgreSQL's own programs).
 /// </para>
 /// </remarks>
-public sealed partial class DocRunner : IDisposable
+public sealed partial class DocRunner : IAsyncDisposable
 {
-    /// <summary>What the copy's root folder is shown as on a page.</summary>
+    /// <summary>What the clone's root folder is shown as on a page.</summary>
     public const string RootOnPage = "~/workbook";
 
     /// <summary>The PostgreSQL user the pages connect as.</summary>
@@ -58,70 +45,52 @@ public sealed partial class DocRunner : IDisposable
     /// <summary>The password of <see cref="PageUser"/> on the pages (a learning server's, never a real one).</summary>
     public const string PagePassword = "s3cret";
 
-    Grading.PostgresServer? server;
+    /// <summary>How long one command of a page may take.</summary>
+    static readonly TimeSpan CommandLimit = TimeSpan.FromMinutes(10);
 
     readonly ChapterInfo chapter;
-    readonly WorkbookCopy copy;
     readonly OwnMSBuildServer msbuild = new();
     readonly List<string> problems = [];
-    readonly Dictionary<string, string?> isolation;
     readonly Dictionary<string, string> backupNames = [];
-    string folder;
+    LearnerClone? clone;
+    BashSession? bash;
+    PostgresServer? server;
     int? unreportedFailure;
-    int lastExitCode;
 
-    /// <summary>Makes a fresh copy of the starter <c>chapters/&lt;chapter&gt;</c> (and of <c>tools/</c>) to follow the page on.</summary>
+    /// <summary>A runner for the page of <paramref name="chapter"/>.</summary>
     /// <param name="chapter">The chapter the page teaches.</param>
-    public DocRunner(ChapterInfo chapter)
-    {
-        this.chapter = chapter;
-        copy = new WorkbookCopy(Solutions.Root, "chapters", Chapter.In(Solutions.Root, "chapters", chapter));
-        foreach (var tool in Directory.GetFiles(Path.Combine(Solutions.Root, "tools")))
-        {
-            Directory.CreateDirectory(Path.Combine(copy.Root, "tools"));
-            File.Copy(tool, Path.Combine(copy.Root, "tools", Path.GetFileName(tool)));
-        }
-        folder = copy.Root;
-        var home = Path.Combine(copy.Root, ".home");
-        Directory.CreateDirectory(home);
-        isolation = new Dictionary<string, string?>
-        {
-            ["HOME"] = home,
-            ["APPDATA"] = home,
-            ["DOTNET_CLI_HOME"] = home,
-            ["NUGET_PACKAGES"] = LearnerEnvironment.PackagesFolder,
-        };
-        foreach (var (name, value) in msbuild.Variables)
-            isolation[name] = value;
-    }
+    public DocRunner(ChapterInfo chapter) => this.chapter = chapter;
 
-    /// <summary>
-    /// Follows <paramref name="page"/> from top to bottom.
-    /// </summary>
+    /// <summary>The learner's clone the page ran in, once <see cref="FollowAsync"/> has made it.</summary>
+    public LearnerClone Clone => clone ?? throw new InvalidOperationException("The page has not run yet.");
+
+    /// <summary>Follows <paramref name="page"/> from top to bottom, in a new learner's clone.</summary>
     /// <returns>
     /// One entry per command whose output differs from the page (with a line diff) or that failed without the
     /// page saying so; empty when the page is right.
     /// </returns>
     /// <exception cref="SkipException">The page uses PostgreSQL and no server can be had (outside CI).</exception>
-    /// <exception cref="InvalidOperationException">The page uses PostgreSQL and no server can be had, in CI.</exception>
+    /// <exception cref="InvalidOperationException">The page uses PostgreSQL and no server can be had, in CI; or the clone could not be made.</exception>
     /// <exception cref="Npgsql.NpgsqlException">The server refused to make the page's user or drop its database.</exception>
     public async Task<IReadOnlyList<string>> FollowAsync(DocPage page)
     {
-        // A new home knows no local tools yet: restore dotnet-ef from the package folder, as a learner did once.
-        var restore = await DotnetCommand.RunAsync(copy.Root, ["tool", "restore"], isolation);
-        if (restore.ExitCode != 0)
-            return [$"dotnet tool restore failed in the copy:\n{restore.StandardOutput}{restore.StandardError}"];
-
+        clone = await LearnerClone.CreateAsync();
+        await clone.FinishChaptersBeforeAsync(chapter.Folder);
+        var environment = clone.Environment;
+        foreach (var (name, value) in msbuild.Variables)
+            environment[name] = value!;
         if (ReachesServer(page))
         {
             server = Postgres.Server;
             // The pages share one database name on one server: one page at a time may hold it.
             await PageDatabase.WaitAsync();
             holdsPageDatabase = true;
-            server.Execute($"DROP DATABASE IF EXISTS blog WITH (FORCE)");
+            server.Execute("DROP DATABASE IF EXISTS blog WITH (FORCE)");
             server.Execute($"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{PageUser}') THEN "
                 + $"CREATE ROLE {PageUser} LOGIN CREATEDB PASSWORD '{PagePassword}'; END IF; END $$");
+            environment["PGPORT"] = server.Port.ToString(CultureInfo.InvariantCulture);
         }
+        bash = BashSession.Start(clone.Root, environment);
 
         foreach (var part in page.Parts)
         {
@@ -140,23 +109,24 @@ public sealed partial class DocRunner : IDisposable
 
     /// <summary>
     /// The learner has written the chapter's code: the solution's versions of the files the marker names (or of all the
-    /// scaffolding) replace the copy's. A name with <c>*</c> must match one file in each, such as a migration the
+    /// scaffolding) replace the clone's. A name with <c>*</c> must match one file in each, such as a migration the
     /// learner's <c>dotnet ef migrations add</c> wrote under another timestamp than the solution's.
     /// </summary>
     void Solve(SolvePart solve)
     {
         var solution = Chapter.In(Solutions.Root, "solutions", chapter).Folder;
+        var target = Clone.Chapter(chapter.Folder);
         foreach (var file in solve.Files.Count > 0 ? solve.Files : chapter.Scaffolding)
         {
-            var source = Find(solution, file);
-            var target = file.Contains('*') ? Find(copy.ChapterFolder, file) : Path.Combine(copy.ChapterFolder, file);
-            if (source is null || target is null)
+            var from = Find(solution, file);
+            var to = file.Contains('*') ? Find(target, file) : Path.Combine(target, file);
+            if (from is null || to is null)
             {
-                problems.Add($"line {solve.Line}: `{file}` names no single file of the solution and of the copy.");
+                problems.Add($"line {solve.Line}: `{file}` names no single file of the solution and of the clone.");
                 continue;
             }
-            File.Copy(source, target, overwrite: true);
-            File.SetLastWriteTimeUtc(target, DateTime.UtcNow); // as if just typed, so that builds see the change
+            File.Copy(from, to, overwrite: true);
+            File.SetLastWriteTimeUtc(to, DateTime.UtcNow); // as if just typed, so that builds see the change
         }
     }
 
@@ -169,67 +139,22 @@ public sealed partial class DocRunner : IDisposable
 
     async Task RunAsync(DocPage page, ConsoleCommand command)
     {
-        var words = Split(command.Text);
-        var environment = new Dictionary<string, string?>(isolation);
-        while (words.Count > 0 && words[0].IndexOf('=') > 0)
-        {
-            var assignment = words[0].Split('=', 2);
-            environment[assignment[0]] = server is null ? assignment[1] : assignment[1].Replace("localhost:5432", $"{server.Host}:{server.Port}");
-            words.RemoveAt(0);
-        }
+        var readsExitCode = command.Text.Contains("$?", StringComparison.Ordinal);
+        if (unreportedFailure is { } failed && !readsExitCode)
+            problems.Add($"line {failed}: the command failed and the page does not show it (follow it with `$ echo $?`).");
+        var run = await bash!.RunAsync(Typed(command.Text), CommandLimit);
+        unreportedFailure = run.ExitCode == 0 || readsExitCode ? null : command.Line;
+        Compare(page, command, run.Output);
+    }
 
-        string output;
-        switch (words)
-        {
-            case ["cd", var target]:
-                folder = Path.GetFullPath(Path.Combine(folder, target));
-                if (!folder.StartsWith(copy.Root) || !Directory.Exists(folder))
-                    problems.Add($"line {command.Line}: `cd {target}` leads to no folder of the workbook.");
-                output = "";
-                break;
-            case ["echo", "$?"]:
-                output = lastExitCode + "\n";
-                unreportedFailure = null;
-                break;
-            case ["sqlite3", var file, var sql]:
-                (output, lastExitCode) = Sqlite(Path.Combine(folder, BackupName(file)), sql);
-                unreportedFailure = lastExitCode == 0 ? null : command.Line;
-                break;
-            case ["cp", var from, var to]:
-                var source = Path.Combine(folder, BackupName(from));
-                lastExitCode = File.Exists(source) ? 0 : 1;
-                output = lastExitCode == 0 ? "" : $"cp: cannot stat '{from}': No such file or directory\n";
-                if (lastExitCode == 0)
-                    File.Copy(source, Path.Combine(folder, BackupName(to)), overwrite: true);
-                unreportedFailure = lastExitCode == 0 ? null : command.Line;
-                break;
-            case ["dotnet", ..]:
-                if (unreportedFailure is { } failed)
-                    problems.Add($"line {failed}: the command failed and the page does not show it (follow it with `$ echo $?`).");
-                var run = await DotnetCommand.RunAsync(folder, CheckToolArguments(words.Skip(1).ToList()), environment);
-                output = run.StandardOutput + run.StandardError;
-                lastExitCode = run.ExitCode;
-                unreportedFailure = run.ExitCode == 0 ? null : command.Line;
-                break;
-            case ["createdb" or "dropdb" or "psql", ..] when server is not null:
-                if (unreportedFailure is { } failedBefore)
-                    problems.Add($"line {failedBefore}: the command failed and the page does not show it (follow it with `$ echo $?`).");
-                environment["PGPORT"] = server.Port.ToString(CultureInfo.InvariantCulture);
-                var program = server.Binaries is { } bin ? Path.Combine(bin, words[0]) : words[0];
-                var arguments = words.Skip(1).Select(w => w == "localhost" ? server.Host : w).ToList();
-                var result = await CliWrap.Cli.Wrap(program).WithArguments(arguments).WithWorkingDirectory(folder)
-                    .WithEnvironmentVariables(environment).WithValidation(CliWrap.CommandResultValidation.None)
-                    .ExecuteBufferedAsync(Encoding.UTF8);
-                output = result.StandardOutput + result.StandardError;
-                lastExitCode = result.ExitCode;
-                unreportedFailure = result.ExitCode == 0 ? null : command.Line;
-                break;
-            default:
-                problems.Add($"line {command.Line}: `{command.Text}` is not a command the doc tests can run (cd, echo $?, dotnet, sqlite3, cp; createdb, dropdb, psql on a PostgreSQL page).");
-                return;
-        }
-
-        Compare(page, command, output);
+    /// <summary>
+    /// What the learner types for a command the page shows: a backup's name the page shows becomes the name the run printed
+    /// in its place, and the page's PostgreSQL server at <c>localhost:5432</c> the test run's.
+    /// </summary>
+    string Typed(string command)
+    {
+        command = BackupStamp().Replace(command, name => backupNames.GetValueOrDefault(name.Value, name.Value));
+        return server is null ? command : command.Replace("localhost:5432", $"localhost:{server.Port}");
     }
 
     /// <summary>
@@ -242,9 +167,9 @@ public sealed partial class DocRunner : IDisposable
         foreach (var (onPage, printed) in BackupStamp().Matches(shown).Zip(BackupStamp().Matches(output)))
             backupNames.TryAdd(onPage.Value, printed.Value);
         if (server is not null)
-            output = output.Replace($"Host={server.Host};Port={server.Port}", "Host=localhost;Port=5432")
-                .Replace($"{server.Host}:{server.Port}", "localhost:5432");
-        var actual = BackupStamp().Replace(Scrub.All(output, (copy.Root, RootOnPage)), "app-{utc-stamp}.db");
+            output = output.Replace($"Host=localhost;Port={server.Port}", "Host=localhost;Port=5432")
+                .Replace($"localhost:{server.Port}", "localhost:5432");
+        var actual = BackupStamp().Replace(Scrub.All(output, (Clone.Root, RootOnPage)), "app-{utc-stamp}.db");
         var expected = BackupStamp().Replace(Scrub.Volatile(Scrub.Lines(shown)), "app-{utc-stamp}.db");
         if (!OutputMatches(expected.TrimEnd('\n').Split('\n'), actual.TrimEnd('\n').Split('\n')))
         {
@@ -262,9 +187,9 @@ public sealed partial class DocRunner : IDisposable
     public static bool ReachesServer(DocPage page) =>
         page.Parts.OfType<ConsolePart>().SelectMany(part => part.Commands).Any(command =>
             command.Text.Contains("localhost:5432", StringComparison.Ordinal)
-            || Split(command.Text).SkipWhile(word => word.IndexOf('=') > 0).FirstOrDefault() is "createdb" or "dropdb" or "psql");
+            || Words().Matches(command.Text).Select(m => m.Value).SkipWhile(word => word.IndexOf('=') > 0).FirstOrDefault() is "createdb" or "dropdb" or "psql");
 
-    /// <summary>Held by the page that uses the server's database <c>blog</c>, from its start to <see cref="Dispose"/>.</summary>
+    /// <summary>Held by the page that uses the server's database <c>blog</c>, from its start to <see cref="DisposeAsync"/>.</summary>
     static readonly SemaphoreSlim PageDatabase = new(1, 1);
     bool holdsPageDatabase;
 
@@ -272,9 +197,10 @@ public sealed partial class DocRunner : IDisposable
     const string Marker = "@@workbook-doc-runner@@";
 
     /// <summary>
-    /// Runs a <c>powershell</c> block as one script in one <c>dotnet pwsh</c> session: each command is dot-sourced
-    /// (so variables stay for the next one) with its errors merged into its output as text, and followed by a marker
-    /// line with <c>$LASTEXITCODE</c>; at the end, the environment variables the session set and did not remove.
+    /// Runs a <c>powershell</c> block as one script in one <c>dotnet pwsh</c> session, started from the bash session: each
+    /// command is dot-sourced (so variables stay for the next one) with its errors merged into its output as text, and
+    /// followed by a marker line with <c>$LASTEXITCODE</c>; at the end, the environment variables the session set and did
+    /// not remove.
     /// </summary>
     async Task RunPowerShellAsync(DocPage page, PowerShellPart block)
     {
@@ -284,19 +210,19 @@ public sealed partial class DocRunner : IDisposable
         {
             if (!command.Text.Contains("$LASTEXITCODE", StringComparison.OrdinalIgnoreCase))
                 script.Append("$global:LASTEXITCODE = 0\n");
-            script.Append(". {\n").Append(command.Text).Append("\n} 2>&1 | ForEach-Object { \"$_\" }\n")
+            script.Append(". {\n").Append(Typed(command.Text)).Append("\n} 2>&1 | ForEach-Object { \"$_\" }\n")
                 .Append($"Write-Output \"{Marker} $LASTEXITCODE\"\n");
         }
         script.Append("[Environment]::GetEnvironmentVariables().Keys | Where-Object { $workbookBefore -notcontains $_ } | ForEach-Object { \"left: $_\" }\n");
-        var file = Path.Combine(isolation["HOME"]!, $"page-line-{block.Line}.ps1");
+        var file = Path.Combine(Clone.Home, $"page-line-{block.Line}.ps1");
         await File.WriteAllTextAsync(file, script.ToString());
 
-        var run = await DotnetCommand.RunAsync(folder, ["pwsh", "-NoProfile", "-NonInteractive", "-File", file], isolation);
-        var pieces = run.StandardOutput.ReplaceLineEndings("\n").Split(Marker + " ");
+        var run = await bash!.RunAsync($"dotnet pwsh -NoProfile -NonInteractive -File '{file}'", CommandLimit);
+        var pieces = run.Output.ReplaceLineEndings("\n").Split(Marker + " ");
         if (run.ExitCode != 0 || pieces.Length != block.Commands.Count + 1)
         {
             problems.Add($"{Path.GetFileName(page.Path)} line {block.Line}: the PowerShell block did not run through "
-                + $"(exit code {run.ExitCode}):\n{run.StandardOutput}{run.StandardError}");
+                + $"(exit code {run.ExitCode}):\n{run.Output}");
             return;
         }
 
@@ -319,38 +245,11 @@ public sealed partial class DocRunner : IDisposable
                 + $"end it with `PS> Remove-Item Env:{left[6..]}`.");
     }
 
-    /// <summary>A backup's name as the page shows it becomes the name the run printed in its place.</summary>
-    string BackupName(string path) => BackupStamp().Replace(path, name => backupNames.GetValueOrDefault(name.Value, name.Value));
-
-    /// <summary>What <c>sqlite3 FILE "SQL"</c> prints, and its exit code: each row's values joined by '|', or the error.</summary>
-    static (string Output, int ExitCode) Sqlite(string file, string sql)
-    {
-        var text = new StringBuilder();
-        try
-        {
-            foreach (var row in SqliteSchema.Rows(file, sql, readOnly: false))
-                text.Append(SqliteSchema.Line(row)).Append('\n');
-            return (text.ToString(), 0);
-        }
-        catch (SqliteException error)
-        {
-            return (text.Append($"Error: {error.Message}\n").ToString(), 1);
-        }
-    }
-
     [GeneratedRegex(@"app-\d{8}-\d{6}\.db")]
     private static partial Regex BackupStamp();
 
-    /// <summary>The check command on a page becomes this workbook's built check, pointed at the copy.</summary>
-    List<string> CheckToolArguments(List<string> arguments)
-    {
-        if (arguments is ["run", "--project", var project, .. var rest]
-            && Path.GetFullPath(Path.Combine(folder, project)) == Path.Combine(copy.Root, "tests", "Workbook.Check"))
-        {
-            return [Solutions.CheckTool, "--path", Path.Combine(copy.Root, "chapters"), .. rest.SkipWhile(a => a == "--")];
-        }
-        return arguments;
-    }
+    [GeneratedRegex(@"""[^""]*""|'[^']*'|\S+")]
+    private static partial Regex Words();
 
     /// <summary>Whether <paramref name="actual"/> matches <paramref name="expected"/>, where a line <c>...</c> stands for any lines.</summary>
     static bool OutputMatches(IReadOnlyList<string> expected, IReadOnlyList<string> actual)
@@ -370,52 +269,15 @@ public sealed partial class DocRunner : IDisposable
         return Match(0, 0);
     }
 
-    /// <summary>Splits a command line into words at spaces, keeping quoted text (single or double quotes) together.</summary>
-    static List<string> Split(string commandLine)
-    {
-        var words = new List<string>();
-        var word = new StringBuilder();
-        char? quote = null;
-        var inWord = false;
-        foreach (var c in commandLine)
-        {
-            if (quote is not null)
-            {
-                if (c == quote)
-                    quote = null;
-                else
-                    word.Append(c);
-            }
-            else if (c is '\'' or '"')
-            {
-                quote = c;
-                inWord = true;
-            }
-            else if (c == ' ')
-            {
-                if (inWord)
-                    words.Add(word.ToString());
-                word.Clear();
-                inWord = false;
-            }
-            else
-            {
-                word.Append(c);
-                inWord = true;
-            }
-        }
-        if (inWord)
-            words.Add(word.ToString());
-        return words;
-    }
-
     /// <inheritdoc />
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
+        if (bash is not null)
+            await bash.DisposeAsync();
         msbuild.Dispose();
         if (holdsPageDatabase)
             PageDatabase.Release();
         holdsPageDatabase = false;
-        copy.Dispose();
+        clone?.Dispose();
     }
 }
