@@ -93,6 +93,9 @@ sealed class Tool(string folder, string command)
 
     string StateFile => Path.Combine(folder, "server.txt");
 
+    /// <summary>Where the server's files are: the tool's folder, or the folder it records (see <see cref="StartNew"/>).</summary>
+    string Where(Server server) => server.Home == folder ? Show(folder) : $"{server.Home} (recorded in {Show(folder)})";
+
     static string Url(int port) => $"postgresql://{User}@{Host}:{port}/{Database}";
 
     public int Start()
@@ -117,7 +120,7 @@ sealed class Tool(string folder, string command)
     {
         if (IsRunning(server))
         {
-            Say($"The workbook's server already runs on {Host}:{server.Port} (its data in {Show(folder)}); nothing changed.");
+            Say($"The workbook's server already runs on {Host}:{server.Port} (its data in {Where(server)}); nothing changed.");
             if (PassFile.Password(folder, server.Port) is null)
                 Say($"Note: {Show(PassFile.Path)} no longer holds the password of {User}; run `{command} stop`, then start again.");
             Console.WriteLine(Url(server.Port));
@@ -132,7 +135,7 @@ sealed class Tool(string folder, string command)
         StartServer(server);
         PassFile.Set(folder, Host, port, User, password);
         CheckLogin(port);
-        Say($"Started the workbook's server again on {Host}:{port}, with its data in {Show(folder)}.");
+        Say($"Started the workbook's server again on {Host}:{port}, with its data in {Where(server)}.");
         Console.WriteLine(Url(port));
         return 0;
     }
@@ -208,8 +211,9 @@ sealed class Tool(string folder, string command)
         }
 
         Say($"PostgreSQL {version} from {bin}" + (runAs is null ? "." : $", run as the user {runAs} (its programs refuse root)."));
-        Say($"Started a server for this workbook on {Host}:{server.Port}, with its data in {Show(folder)}"
-            + (home == folder ? "." : $" and {home} (the user {runAs} cannot reach {Show(folder)})."));
+        Say($"Started a server for this workbook on {Host}:{server.Port}, with its data in {Where(server)}.");
+        if (home != folder)
+            Say($"(The user {runAs} cannot reach {Show(folder)}: a folder above it is closed to other users.)");
         Say($"Made the user {User}, who may create databases, and the database {Database}.");
         Say($"The password of {User} is in {Show(PassFile.Path)}, where psql, createdb and Npgsql find it: the URL needs none.");
         Say($"Stop the server and delete its data with: {command} stop");
@@ -231,7 +235,7 @@ sealed class Tool(string folder, string command)
             Check(Run(server.RunAs, Program(server.Bin, "pg_ctl"), ["stop", "-D", server.Data, "-m", "fast", "-w", "-t", "60", "-s"], folder: server.Home));
         Delete(server);
         Say((wasRunning ? $"Stopped the workbook's server on {Host}:{server.Port}" : $"The workbook's server on {Host}:{server.Port} was not running")
-            + $"; deleted {Show(folder)} and the password of {User} in {Show(PassFile.Path)}.");
+            + $"; deleted its data in {Where(server)} and the password of {User} in {Show(PassFile.Path)}.");
         return 0;
     }
 
@@ -252,7 +256,7 @@ sealed class Tool(string folder, string command)
         try
         {
             var version = CheckLogin(server.Port);
-            Say($"The workbook's server runs on {Host}:{server.Port} (PostgreSQL {version}, its data in {Show(folder)}); "
+            Say($"The workbook's server runs on {Host}:{server.Port} (PostgreSQL {version}, its data in {Where(server)}); "
                 + $"{User} logs in with the password in {Show(PassFile.Path)}.");
             Console.WriteLine(Url(server.Port));
             return 0;
