@@ -34,7 +34,7 @@ public sealed class PostgresToolTests(ITestOutputHelper output) : IDisposable
     [SkippableFact]
     public void Start_gives_a_url_without_password_that_logs_in_through_the_password_file_and_stop_removes_it()
     {
-        folder = Path.Combine(temp, "workbook", ".postgres");
+        folder = Path.Combine(Home, "workbook", ".postgres"); // shown as ~/workbook/.postgres, as on the page
         Directory.CreateDirectory(Path.GetDirectoryName(PassFile)!);
         File.WriteAllText(PassFile, "db.example.com:5432:*:ann:hers\n");
         if (!OperatingSystem.IsWindows())
@@ -48,6 +48,8 @@ public sealed class PostgresToolTests(ITestOutputHelper output) : IDisposable
         if (portWasFree)
             Assert.Equal(5432, uri.Port);
         Assert.True(File.Exists(Path.Combine(folder, "server.txt")), "start wrote no server.txt");
+
+        PageShows("$ export DATABASE_URL=$(dotnet run --file tools/postgres.cs -- start)", start.Error, uri.Port);
 
         var lines = File.ReadAllLines(PassFile);
         Assert.Equal(3, lines.Length);
@@ -98,6 +100,7 @@ public sealed class PostgresToolTests(ITestOutputHelper output) : IDisposable
         var stop = RunTool("stop");
         Assert.Contains($"Stopped the workbook's server on localhost:{uri.Port}", stop.Error);
         Assert.Equal("", stop.Output);
+        PageShows("$ dotnet run --file tools/postgres.cs -- stop", stop.Error, uri.Port);
         Assert.False(Directory.Exists(folder), "stop left the server's folder");
         Assert.Equal(["db.example.com:5432:*:ann:hers"], File.ReadAllLines(PassFile));
         var withPassword = new NpgsqlConnectionStringBuilder(viaFile.ConnectionString) { Password = password, Timeout = 5 };
@@ -138,6 +141,27 @@ public sealed class PostgresToolTests(ITestOutputHelper output) : IDisposable
         Assert.False(Directory.Exists(folder), "stop left the server's folder");
         Assert.False(Directory.Exists(Path.GetDirectoryName(data)), "stop left the data's folder");
         Assert.False(File.Exists(PassFile), "stop left a password file with nothing else in it");
+    }
+
+    /// <summary>
+    /// <c>docs/07-postgresql.md</c> shows <paramref name="said"/> after <paramref name="command"/> (in a <c>text</c>
+    /// block, which the page tests do not run), with the port 5432 for <paramref name="port"/>; the first line of
+    /// <c>start</c>, PostgreSQL's version and folder, is the machine's and is not compared.
+    /// </summary>
+    static void PageShows(string command, string said, int port)
+    {
+        var page = File.ReadAllLines(Path.Combine(Root, "docs", "07-postgresql.md"));
+        var at = Array.IndexOf(page, command);
+        Assert.True(at >= 0, $"docs/07-postgresql.md does not show `{command}`");
+        var shown = page.Skip(at + 1).TakeWhile(line => !line.StartsWith("$ ", StringComparison.Ordinal) && !line.StartsWith("```", StringComparison.Ordinal)).ToList();
+        var printed = said.Replace($"localhost:{port}", "localhost:5432").ReplaceLineEndings("\n").TrimEnd('\n').Split('\n').ToList();
+        if (command.EndsWith("-- start)", StringComparison.Ordinal))
+        {
+            Assert.StartsWith("PostgreSQL ", printed[0]);
+            Assert.StartsWith("PostgreSQL ", shown[0]);
+            (printed, shown) = (printed[1..], shown[1..]);
+        }
+        Assert.Equal(shown, printed);
     }
 
     /// <summary>Stops a server a failed test left running, and deletes the temporary folder.</summary>
