@@ -16,7 +16,7 @@ if (!File.Exists(file))
     return 1;
 }
 
-using var connection = new SqliteConnection($"Data Source={file}");
+using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file }.ToString());
 connection.Open();
 using var command = connection.CreateCommand();
 command.CommandText = sql;

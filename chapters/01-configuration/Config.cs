@@ -1,4 +1,5 @@
-using System.Runtime.CompilerServices;
+using System.Reflection;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 
@@ -7,9 +8,10 @@ namespace Blog;
 /// <summary>Where the app keeps its data, read once at start-up.</summary>
 public sealed class Config
 {
-    // The folder that holds this source file: the project folder. Both `dotnet run` and
-    // `dotnet ef` find app.db here, whatever folder you run them from.
-    public static readonly string BaseDir = FolderOf();
+    // The project folder, which Blog.csproj writes into the assembly when it builds it (AssemblyMetadata).
+    // Both `dotnet run` and `dotnet ef` find app.db here, whatever folder you run them from.
+    public static readonly string BaseDir = typeof(Config).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(attribute => attribute.Key == "ProjectDir").Value!;
 
     // How every error message ends: the two URL forms the app accepts.
     const string Expected = "expected a SQLite URL such as sqlite:///app.db (relative to the project folder) "
@@ -30,8 +32,8 @@ public sealed class Config
     /// <summary>Turns a URL such as <c>sqlite:///app.db</c> into a SQLite connection string.</summary>
     public static Config FromDatabaseUrl(string? url)
     {
-        // TODO 1.1: With no DATABASE_URL (null or blank), return a Config whose ConnectionString is
-        //           "Data Source=" followed by the full path of app.db in BaseDir.
+        // TODO 1.1: With no DATABASE_URL (null or blank), return a Config whose ConnectionString is made by
+        //           a SqliteConnectionStringBuilder whose DataSource is the full path of app.db in BaseDir.
         // TODO 1.2: For sqlite:///data/blog.db use data/blog.db under BaseDir; for sqlite:////tmp/blog.db
         //           use /tmp/blog.db as it is.
         // TODO 1.3: Anything else throws a ConfigException that names DATABASE_URL and ends with
@@ -41,8 +43,6 @@ public sealed class Config
 
     /// <summary>Points a DbContext at this database.</summary>
     public void UseDatabase(DbContextOptionsBuilder options) => options.UseSqlite(ConnectionString);
-
-    static string FolderOf([CallerFilePath] string sourceFile = "") => Path.GetDirectoryName(sourceFile)!;
 }
 
 /// <summary>A setting is missing or malformed; the message says which one and what was expected.</summary>

@@ -19,6 +19,12 @@ public class BlogContext(DbContextOptions<BlogContext> options) : DbContext(opti
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
 }
 
-/// <summary>Saves a DateTime as it is, and reads it back with Kind Utc.</summary>
+/// <summary>Saves a DateTime as it is, refusing a local time as Npgsql does, and reads it back with Kind Utc.</summary>
 public class UtcConverter() : ValueConverter<DateTime, DateTime>(
-    value => value, value => DateTime.SpecifyKind(value, DateTimeKind.Utc));
+    value => Saved(value), value => DateTime.SpecifyKind(value, DateTimeKind.Utc))
+{
+    // SQLite would keep a local time's digits without its offset, and they would read back as UTC: hours off.
+    static DateTime Saved(DateTime value) => value.Kind == DateTimeKind.Local
+        ? throw new ArgumentException("A DateTime with Kind Local cannot be saved: this app keeps UTC only (use DateTime.UtcNow, or ToUniversalTime() first).")
+        : value;
+}

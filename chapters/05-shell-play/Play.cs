@@ -22,7 +22,7 @@ public static class Play
         // TODO 5.3: Find john by his Id with db.Users.Find and print $"{found} (already tracked, so no SQL was sent)".
 
         Step("Find a user by name");
-        // TODO 5.3: Find susan with db.Users.Where(u => u.Username == "susan").First() and print her.
+        // TODO 5.3: Find susan with db.Users.Where(u => u.Username == "susan").FirstOrDefault() and print her.
 
         Step("Add a comment written by john");
         // TODO 5.3: Make the comment "my first comment!" with Author = john, add it, save, and print

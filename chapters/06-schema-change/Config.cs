@@ -1,4 +1,5 @@
-using System.Runtime.CompilerServices;
+using System.Reflection;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 
@@ -7,9 +8,10 @@ namespace Blog;
 /// <summary>Where the app keeps its data, read once at start-up.</summary>
 public sealed class Config
 {
-    // The folder that holds this source file: the project folder. Both `dotnet run` and
-    // `dotnet ef` find app.db here, whatever folder you run them from.
-    public static readonly string BaseDir = FolderOf();
+    // The project folder, which Blog.csproj writes into the assembly when it builds it (AssemblyMetadata).
+    // Both `dotnet run` and `dotnet ef` find app.db here, whatever folder you run them from.
+    public static readonly string BaseDir = typeof(Config).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(attribute => attribute.Key == "ProjectDir").Value!;
 
     // How every error message ends: the two URL forms the app accepts.
     const string Expected = "expected a SQLite URL such as sqlite:///app.db (relative to the project folder) "
@@ -30,9 +32,10 @@ public sealed class Config
     /// <summary>Turns a URL such as <c>sqlite:///app.db</c> into a SQLite connection string.</summary>
     public static Config FromDatabaseUrl(string? url)
     {
-        // No DATABASE_URL: fall back to app.db beside the code.
+        // No DATABASE_URL: fall back to app.db beside the code. The builder quotes the path where it must: a ';'
+        // in a folder name would end a "Data Source=" + path string early.
         if (string.IsNullOrWhiteSpace(url))
-            return new Config { ConnectionString = $"Data Source={Path.Combine(BaseDir, "app.db")}" };
+            return new Config { ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(BaseDir, "app.db") }.ToString() };
 
         // The value is never echoed back: it might hold a password.
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
@@ -47,13 +50,11 @@ public sealed class Config
         if (!path.StartsWith('/') || path.Length == 1)
             throw new ConfigException($"DATABASE_URL has no database file after 'sqlite:///'; {Expected}.");
 
-        return new Config { ConnectionString = $"Data Source={Path.GetFullPath(path[1..], BaseDir)}" };
+        return new Config { ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(path[1..], BaseDir) }.ToString() };
     }
 
     /// <summary>Points a DbContext at this database.</summary>
     public void UseDatabase(DbContextOptionsBuilder options) => options.UseSqlite(ConnectionString);
-
-    static string FolderOf([CallerFilePath] string sourceFile = "") => Path.GetDirectoryName(sourceFile)!;
 }
 
 /// <summary>A setting is missing or malformed; the message says which one and what was expected.</summary>

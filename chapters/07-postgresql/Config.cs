@@ -1,4 +1,5 @@
-using System.Runtime.CompilerServices;
+using System.Reflection;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
@@ -8,9 +9,10 @@ namespace Blog;
 /// <summary>Where the app keeps its data, read once at start-up.</summary>
 public sealed class Config
 {
-    // The folder that holds this source file: the project folder. Both `dotnet run` and
-    // `dotnet ef` find app.db here, whatever folder you run them from.
-    public static readonly string BaseDir = FolderOf();
+    // The project folder, which Blog.csproj writes into the assembly when it builds it (AssemblyMetadata).
+    // Both `dotnet run` and `dotnet ef` find app.db here, whatever folder you run them from.
+    public static readonly string BaseDir = typeof(Config).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(attribute => attribute.Key == "ProjectDir").Value!;
 
     // How every error message ends: the URL forms the app accepts.
     const string Expected = "expected a SQLite URL such as sqlite:///app.db (relative to the project folder) "
@@ -39,9 +41,10 @@ public sealed class Config
     /// <summary>Turns a URL such as <c>sqlite:///app.db</c> or <c>postgresql://...</c> into a connection string.</summary>
     public static Config FromDatabaseUrl(string? url)
     {
-        // No DATABASE_URL: fall back to app.db beside the code.
+        // No DATABASE_URL: fall back to app.db beside the code. The builder quotes the path where it must: a ';'
+        // in a folder name would end a "Data Source=" + path string early.
         if (string.IsNullOrWhiteSpace(url))
-            return new Config { ConnectionString = $"Data Source={Path.Combine(BaseDir, "app.db")}" };
+            return new Config { ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(BaseDir, "app.db") }.ToString() };
 
         // The value is never echoed back: it might hold a password.
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
@@ -58,19 +61,78 @@ public sealed class Config
         if (!path.StartsWith('/') || path.Length == 1)
             throw new ConfigException($"DATABASE_URL has no database file after 'sqlite:///'; {Expected}.");
 
-        return new Config { ConnectionString = $"Data Source={Path.GetFullPath(path[1..], BaseDir)}" };
+        return new Config { ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(path[1..], BaseDir) }.ToString() };
     }
 
-    // postgresql://user:password@host:port/database. Uri splits it and decodes nothing by itself, so user name and
-    // password are unescaped (%40 is @); NpgsqlConnectionStringBuilder writes the connection string.
+    // postgresql://user:password@host:port/database?sslmode=require. Uri splits it and decodes nothing by itself, so
+    // user name and password are unescaped (%40 is @); NpgsqlConnectionStringBuilder writes the connection string.
     static Config FromPostgresUrl(string url)
     {
         // TODO 7.1: read the URL with Uri.TryCreate (no host or no database: a ConfigException that names neither
         // the URL nor the password), unescape user name, password and database with Uri.UnescapeDataString, and
         // let an NpgsqlConnectionStringBuilder write the connection string (port 5432 when the URL has none).
-        // Return it with IsPostgres = true.
+        // Let ApplyParameters (below) read the parameters after '?' (uri.Query) into the builder, then return its
+        // connection string with IsPostgres = true.
         throw new ConfigException($"DATABASE_URL names PostgreSQL, which this app cannot read yet (TODO 7.1); {Expected}.");
     }
+
+    // The parameters after '?' that hosted PostgreSQL services put in their URLs (libpq's names), as Npgsql's settings.
+    const string Parameters = "sslmode, sslrootcert, channel_binding, connect_timeout, application_name and options";
+
+    // Any other parameter is refused by name: dropped in silence, ?sslmode=verify-full would no longer check the
+    // server's certificate. A message names the parameter, never its value, as it never repeats the URL.
+    static void ApplyParameters(string query, NpgsqlConnectionStringBuilder builder)
+    {
+        foreach (var pair in query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', 2);
+            var name = Uri.UnescapeDataString(parts[0]);
+            var value = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
+            switch (name)
+            {
+                case "sslmode":
+                    builder.SslMode = value switch
+                    {
+                        "disable" => SslMode.Disable,
+                        "allow" => SslMode.Allow,
+                        "prefer" => SslMode.Prefer,
+                        "require" => SslMode.Require,
+                        "verify-ca" => SslMode.VerifyCA,
+                        "verify-full" => SslMode.VerifyFull,
+                        _ => throw Unusable(name, "disable, allow, prefer, require, verify-ca or verify-full"),
+                    };
+                    break;
+                case "sslrootcert": // the file of the certificate authority to trust
+                    builder.RootCertificate = value;
+                    break;
+                case "channel_binding":
+                    builder.ChannelBinding = value switch
+                    {
+                        "disable" => ChannelBinding.Disable,
+                        "prefer" => ChannelBinding.Prefer,
+                        "require" => ChannelBinding.Require,
+                        _ => throw Unusable(name, "disable, prefer or require"),
+                    };
+                    break;
+                case "connect_timeout": // seconds
+                    builder.Timeout = int.TryParse(value, out var seconds) && seconds is >= 0 and <= 1024
+                        ? seconds
+                        : throw Unusable(name, "a number of seconds from 0 to 1024");
+                    break;
+                case "application_name":
+                    builder.ApplicationName = value;
+                    break;
+                case "options": // such as -c search_path=blog
+                    builder.Options = value;
+                    break;
+                default:
+                    throw new ConfigException($"DATABASE_URL has the parameter '{name}', which this app does not read; it reads {Parameters}.");
+            }
+        }
+    }
+
+    static ConfigException Unusable(string name, string allowed) =>
+        new($"DATABASE_URL's parameter '{name}' has a value this app cannot use; it takes {allowed}.");
 
     /// <summary>Points a DbContext at this database, with the provider of its engine.</summary>
     public void UseDatabase(DbContextOptionsBuilder options)
@@ -87,14 +149,12 @@ public sealed class Config
     /// </summary>
     public string? Explain(Exception error)
     {
-        // TODO 7.4: for a PostgreSQL URL, find the NpgsqlException (error itself, or its InnerException: EF Core wraps
-        // a failure it thinks may pass) and say what failed: a refused password (PostgresErrorCodes.InvalidPassword,
-        // name the user), a missing database (InvalidCatalogName, name it and `createdb`), no server (an inner
-        // SocketException, name host and port). Never the password. Anything else: null.
+        // TODO 7.4: for a PostgreSQL URL, find the NpgsqlException (error itself, or its InnerException: EF Core's
+        // execution strategy for Npgsql wraps a failure that may pass) and say what failed: a refused password
+        // (PostgresErrorCodes.InvalidPassword, name the user), a missing database (InvalidCatalogName, name it and
+        // `createdb`), no server (an inner SocketException, name host and port). Never the password. Anything else: null.
         return null;
     }
-
-    static string FolderOf([CallerFilePath] string sourceFile = "") => Path.GetDirectoryName(sourceFile)!;
 }
 
 /// <summary>A setting is missing or malformed; the message says which one and what was expected.</summary>

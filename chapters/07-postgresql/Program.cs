@@ -59,9 +59,10 @@ if (args is ["backup"])
     return Backup.Run(config.ConnectionString);
 
 // Connect first: a server that cannot be reached, a refused password or a missing database is the user's to fix.
+// The Async forms of the calls that wait for the server leave the thread free meanwhile, as a web app needs.
 try
 {
-    db.Database.OpenConnection();
+    await db.Database.OpenConnectionAsync();
 }
 catch (Exception error) when (config.Explain(error) is { } message)
 {
@@ -69,13 +70,23 @@ catch (Exception error) when (config.Explain(error) is { } message)
     return 1;
 }
 
+// A migration stopped halfway (Ctrl+C, a crash) can leave its row in __EFMigrationsLock behind, and Migrate() then
+// waits for that row to go, for ever and without a word: say what it is waiting for. (PostgreSQL's lock goes with
+// the connection that took it.)
+if (MigrationLockIsTaken(db))
+{
+    var file = db.Database.GetDbConnection().DataSource;
+    Console.Error.WriteLine($"Waiting for the migration lock: {file} has a row in __EFMigrationsLock, left by a program that is migrating it or that was stopped halfway.");
+    Console.Error.WriteLine($"If no other program is migrating it, delete the row from another terminal: sqlite3 \"{file}\" \"DELETE FROM __EFMigrationsLock;\"");
+}
+
 // Bring the database up to date, as `dotnet ef database update` does. Not db.Database.EnsureCreated():
 // it makes the tables without __EFMigrationsHistory, and no migration could be applied after it.
-db.Database.Migrate();
+await db.Database.MigrateAsync();
 
 // Which migrations this database has had (`dotnet ef database update`) and which it still lacks.
-Console.WriteLine($"Applied migrations: {string.Join(", ", db.Database.GetAppliedMigrations().DefaultIfEmpty("none"))}");
-Console.WriteLine($"Pending migrations: {string.Join(", ", db.Database.GetPendingMigrations().DefaultIfEmpty("none"))}");
+Console.WriteLine($"Applied migrations: {string.Join(", ", (await db.Database.GetAppliedMigrationsAsync()).DefaultIfEmpty("none"))}");
+Console.WriteLine($"Pending migrations: {string.Join(", ", (await db.Database.GetPendingMigrationsAsync()).DefaultIfEmpty("none"))}");
 
 if (args is ["shell"])
 {
@@ -87,3 +98,9 @@ else
     Play.Run(db);
 }
 return 0;
+
+// Whether a SQLite database that exists holds a row in __EFMigrationsLock, the lock EF Core takes while it migrates.
+static bool MigrationLockIsTaken(BlogContext db) =>
+    db.Database.IsSqlite() && File.Exists(db.Database.GetDbConnection().DataSource)
+    && db.Database.SqlQuery<int>($"SELECT COUNT(*) AS Value FROM sqlite_master WHERE name = '__EFMigrationsLock'").Single() == 1
+    && db.Database.SqlQuery<int>($"SELECT COUNT(*) AS Value FROM __EFMigrationsLock").Single() > 0;

@@ -34,6 +34,15 @@ var db = scope.ServiceProvider.GetRequiredService<BlogContext>();
 Console.WriteLine($"Provider: {db.Database.ProviderName}");
 Console.WriteLine($"Database: {db.Database.GetConnectionString()}");
 
+// A migration stopped halfway (Ctrl+C, a crash) can leave its row in __EFMigrationsLock behind, and Migrate() then
+// waits for that row to go, for ever and without a word: say what it is waiting for.
+if (MigrationLockIsTaken(db))
+{
+    var file = db.Database.GetDbConnection().DataSource;
+    Console.Error.WriteLine($"Waiting for the migration lock: {file} has a row in __EFMigrationsLock, left by a program that is migrating it or that was stopped halfway.");
+    Console.Error.WriteLine($"If no other program is migrating it, delete the row from another terminal: sqlite3 \"{file}\" \"DELETE FROM __EFMigrationsLock;\"");
+}
+
 // Bring the database up to date, as `dotnet ef database update` does. Not db.Database.EnsureCreated():
 // it makes the tables without __EFMigrationsHistory, and no migration could be applied after it.
 db.Database.Migrate();
@@ -52,3 +61,9 @@ else
     Play.Run(db);
 }
 return 0;
+
+// Whether a SQLite database that exists holds a row in __EFMigrationsLock, the lock EF Core takes while it migrates.
+static bool MigrationLockIsTaken(BlogContext db) =>
+    db.Database.IsSqlite() && File.Exists(db.Database.GetDbConnection().DataSource)
+    && db.Database.SqlQuery<int>($"SELECT COUNT(*) AS Value FROM sqlite_master WHERE name = '__EFMigrationsLock'").Single() == 1
+    && db.Database.SqlQuery<int>($"SELECT COUNT(*) AS Value FROM __EFMigrationsLock").Single() > 0;

@@ -5,9 +5,14 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Blog;
 
 /// <summary>The app's session with the database: queries, changes and saves go through it. Its migrations are SQLite's.</summary>
-// DbContextOptions, not DbContextOptions<BlogContext>: PostgresBlogContext passes options of its own type.
-public class BlogContext(DbContextOptions options) : DbContext(options)
+public class BlogContext : DbContext
 {
+    // What the app and `dotnet ef` use: options made for a BlogContext.
+    public BlogContext(DbContextOptions<BlogContext> options) : base(options) { }
+
+    // For a derived DbContext type, such as PostgresBlogContext, which passes options made for its own type.
+    protected BlogContext(DbContextOptions options) : base(options) { }
+
     public DbSet<User> Users => Set<User>();
     public DbSet<Comment> Comments => Set<Comment>();
 
@@ -21,6 +26,12 @@ public class BlogContext(DbContextOptions options) : DbContext(options)
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
 }
 
-/// <summary>Saves a DateTime as it is, and reads it back with Kind Utc.</summary>
+/// <summary>Saves a DateTime as it is, refusing a local time as Npgsql does, and reads it back with Kind Utc.</summary>
 public class UtcConverter() : ValueConverter<DateTime, DateTime>(
-    value => value, value => DateTime.SpecifyKind(value, DateTimeKind.Utc));
+    value => Saved(value), value => DateTime.SpecifyKind(value, DateTimeKind.Utc))
+{
+    // SQLite would keep a local time's digits without its offset, and they would read back as UTC: hours off.
+    static DateTime Saved(DateTime value) => value.Kind == DateTimeKind.Local
+        ? throw new ArgumentException("A DateTime with Kind Local cannot be saved: this app keeps UTC only (use DateTime.UtcNow, or ToUniversalTime() first).")
+        : value;
+}

@@ -1,4 +1,5 @@
-using System.Runtime.CompilerServices;
+using System.Reflection;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
@@ -8,9 +9,10 @@ namespace Blog;
 /// <summary>Where the app keeps its data, read once at start-up.</summary>
 public sealed class Config
 {
-    // The folder that holds this source file: the project folder. Both `dotnet run` and
-    // `dotnet ef` find app.db here, whatever folder you run them from.
-    public static readonly string BaseDir = FolderOf();
+    // The project folder, which Blog.csproj writes into the assembly when it builds it (AssemblyMetadata).
+    // Both `dotnet run` and `dotnet ef` find app.db here, whatever folder you run them from.
+    public static readonly string BaseDir = typeof(Config).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(attribute => attribute.Key == "ProjectDir").Value!;
 
     // How every error message ends: the URL forms the app accepts.
     const string Expected = "expected a SQLite URL such as sqlite:///app.db (relative to the project folder) "
@@ -39,9 +41,10 @@ public sealed class Config
     /// <summary>Turns a URL such as <c>sqlite:///app.db</c> or <c>postgresql://...</c> into a connection string.</summary>
     public static Config FromDatabaseUrl(string? url)
     {
-        // No DATABASE_URL: fall back to app.db beside the code.
+        // No DATABASE_URL: fall back to app.db beside the code. The builder quotes the path where it must: a ';'
+        // in a folder name would end a "Data Source=" + path string early.
         if (string.IsNullOrWhiteSpace(url))
-            return new Config { ConnectionString = $"Data Source={Path.Combine(BaseDir, "app.db")}" };
+            return new Config { ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(BaseDir, "app.db") }.ToString() };
 
         // The value is never echoed back: it might hold a password.
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
@@ -58,11 +61,11 @@ public sealed class Config
         if (!path.StartsWith('/') || path.Length == 1)
             throw new ConfigException($"DATABASE_URL has no database file after 'sqlite:///'; {Expected}.");
 
-        return new Config { ConnectionString = $"Data Source={Path.GetFullPath(path[1..], BaseDir)}" };
+        return new Config { ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(path[1..], BaseDir) }.ToString() };
     }
 
-    // postgresql://user:password@host:port/database. Uri splits it and decodes nothing by itself, so user name and
-    // password are unescaped (%40 is @); NpgsqlConnectionStringBuilder writes the connection string.
+    // postgresql://user:password@host:port/database?sslmode=require. Uri splits it and decodes nothing by itself, so
+    // user name and password are unescaped (%40 is @); NpgsqlConnectionStringBuilder writes the connection string.
     static Config FromPostgresUrl(string url)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Host.Length == 0 || uri.AbsolutePath.Trim('/').Length == 0)
@@ -76,8 +79,67 @@ public sealed class Config
             Username = Uri.UnescapeDataString(user[0]),
             Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
         };
+        ApplyParameters(uri.Query, builder);
         return new Config { ConnectionString = builder.ConnectionString, IsPostgres = true };
     }
+
+    // The parameters after '?' that hosted PostgreSQL services put in their URLs (libpq's names), as Npgsql's settings.
+    const string Parameters = "sslmode, sslrootcert, channel_binding, connect_timeout, application_name and options";
+
+    // Any other parameter is refused by name: dropped in silence, ?sslmode=verify-full would no longer check the
+    // server's certificate. A message names the parameter, never its value, as it never repeats the URL.
+    static void ApplyParameters(string query, NpgsqlConnectionStringBuilder builder)
+    {
+        foreach (var pair in query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', 2);
+            var name = Uri.UnescapeDataString(parts[0]);
+            var value = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
+            switch (name)
+            {
+                case "sslmode":
+                    builder.SslMode = value switch
+                    {
+                        "disable" => SslMode.Disable,
+                        "allow" => SslMode.Allow,
+                        "prefer" => SslMode.Prefer,
+                        "require" => SslMode.Require,
+                        "verify-ca" => SslMode.VerifyCA,
+                        "verify-full" => SslMode.VerifyFull,
+                        _ => throw Unusable(name, "disable, allow, prefer, require, verify-ca or verify-full"),
+                    };
+                    break;
+                case "sslrootcert": // the file of the certificate authority to trust
+                    builder.RootCertificate = value;
+                    break;
+                case "channel_binding":
+                    builder.ChannelBinding = value switch
+                    {
+                        "disable" => ChannelBinding.Disable,
+                        "prefer" => ChannelBinding.Prefer,
+                        "require" => ChannelBinding.Require,
+                        _ => throw Unusable(name, "disable, prefer or require"),
+                    };
+                    break;
+                case "connect_timeout": // seconds
+                    builder.Timeout = int.TryParse(value, out var seconds) && seconds is >= 0 and <= 1024
+                        ? seconds
+                        : throw Unusable(name, "a number of seconds from 0 to 1024");
+                    break;
+                case "application_name":
+                    builder.ApplicationName = value;
+                    break;
+                case "options": // such as -c search_path=blog
+                    builder.Options = value;
+                    break;
+                default:
+                    throw new ConfigException($"DATABASE_URL has the parameter '{name}', which this app does not read; it reads {Parameters}.");
+            }
+        }
+    }
+
+    static ConfigException Unusable(string name, string allowed) =>
+        new($"DATABASE_URL's parameter '{name}' has a value this app cannot use; it takes {allowed}.");
 
     /// <summary>Points a DbContext at this database, with the provider of its engine.</summary>
     public void UseDatabase(DbContextOptionsBuilder options)
@@ -94,7 +156,8 @@ public sealed class Config
     /// </summary>
     public string? Explain(Exception error)
     {
-        // EF Core wraps a failure it thinks may pass (the server is down) in an InvalidOperationException.
+        // EF Core's execution strategy for Npgsql wraps a failure that may pass (the server is down) in an
+        // InvalidOperationException, on the calls that go through it: OpenConnection and queries, not Migrate.
         if (!IsPostgres || (error as NpgsqlException ?? error.InnerException as NpgsqlException) is not { } failure)
             return null;
         var where = new NpgsqlConnectionStringBuilder(ConnectionString);
@@ -110,8 +173,6 @@ public sealed class Config
             _ => null,
         };
     }
-
-    static string FolderOf([CallerFilePath] string sourceFile = "") => Path.GetDirectoryName(sourceFile)!;
 }
 
 /// <summary>A setting is missing or malformed; the message says which one and what was expected.</summary>

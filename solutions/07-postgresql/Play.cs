@@ -31,8 +31,9 @@ public static class Play
 
         Step("Find a user by name");
         // Where is the filter: EF Core turns the lambda into SQL (ToQueryString() on the query shows it
-        // without running it), and First() reads one row.
-        var byName = db.Users.Where(u => u.Username == "susan").First();
+        // without running it), and FirstOrDefault() reads one row, or gives null when none matches, as SQLAlchemy's
+        // .first() does (First() would throw).
+        var byName = db.Users.Where(u => u.Username == "susan").FirstOrDefault();
         Console.WriteLine(byName);
 
         Step("Add a comment written by john");
