@@ -122,7 +122,8 @@ public sealed class PostgresToolTests(ITestOutputHelper output) : IDisposable
         Skip.IfNot(OperatingSystem.IsLinux() && System.Environment.IsPrivilegedProcess, "only as root on Linux");
         var closed = Path.Combine(temp, "closed");
         Directory.CreateDirectory(closed);
-        File.SetUnixFileMode(closed, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (OperatingSystem.IsLinux())
+            File.SetUnixFileMode(closed, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         folder = Path.Combine(closed, "workbook", ".postgres");
 
         var start = RunTool("start");

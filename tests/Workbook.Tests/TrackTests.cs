@@ -33,8 +33,9 @@ public sealed partial class TrackTests
 
     /// <summary>
     /// An untouched starter builds and fails its own chapter's checks: no exercise is solved before the learner
-    /// starts. Every failing check points to a step of the chapter (its hint), and the report, what the learner
-    /// sees, matches its snapshot.
+    /// starts. Every failing check points to a step of the chapter (its hint), or says that another check's failure kept
+    /// it from checking; the report, what the learner sees, fits one screen, starts the learner at step 1, and matches
+    /// its snapshot.
     /// </summary>
     [SkippableTheory]
     [MemberData(nameof(AllChapters))]
@@ -42,11 +43,15 @@ public sealed partial class TrackTests
     {
         Postgres.RequireFor(chapter);
         var result = await Grader.GradeAsync(Starter(chapter));
-        Assert.True(result.Status == Status.Fail, Report.Details(result));
+        var report = Report.Details(result);
+        Assert.True(result.Status == Status.Fail, report);
         foreach (var check in result.Checks.Where(c => c.Status != Status.Pass))
-            Assert.True(check.Hints.All(hint => hint.Step.Length > 0),
+            Assert.True(check.Hints.Count > 0 && check.Hints.All(hint => hint.Step.Length > 0) || check.Message.Contains(": not checked."),
                 $"'{check.Name}' fails on the untouched starter, so a step of {chapter} must name it in workbook.json");
-        SnapshotAssert.Matches(chapter, "starter", [new Output("report.txt", Report.Details(result))]);
+        Assert.True(result.NotStarted, report);
+        Assert.Equal(Solutions.Manifest[chapter].Steps[0].Id, result.Start?.Step);
+        Assert.True(report.TrimEnd('\n').Split('\n').Length <= 25, $"The untouched starter's report should fit one screen (25 lines):\n{report}");
+        SnapshotAssert.Matches(chapter, "starter", [new Output("report.txt", report)]);
     }
 
     /// <summary>An untouched starter passes the checks of the chapter before it: it starts from that chapter's solution.</summary>

@@ -45,7 +45,7 @@ public static class ChildProcess
             start.Environment[name] = value;
 
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
+        using var process = await StartOnOwnThreadAsync(start);
         var output = ReadCappedAsync(process.StandardOutput, outputCap);
         var error = ReadCappedAsync(process.StandardError, outputCap);
         try
@@ -76,6 +76,41 @@ public static class ChildProcess
         var (stderr, stderrCut) = await error;
         cancel.ThrowIfCancellationRequested();
         return new ChildRun(process.ExitCode, stdout, stderr, timedOut, stdoutCut || stderrCut, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Starts the process from a thread of its own that lives as long as the process. On Linux a child may ask to die with
+    /// its parent (bubblewrap's <c>--die-with-parent</c>, the runner's own request), and the kernel takes the parent to be
+    /// the thread that started it: a pool thread that retires while the child runs would kill it.
+    /// </summary>
+    static Task<Process> StartOnOwnThreadAsync(ProcessStartInfo start)
+    {
+        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            Process process;
+            try
+            {
+                process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start.");
+            }
+            catch (Exception error)
+            {
+                started.SetException(error);
+                return;
+            }
+            started.SetResult(process);
+            try
+            {
+                process.WaitForExit();
+            }
+            catch (Exception error) when (error is InvalidOperationException or ObjectDisposedException)
+            {
+                // Disposed once its run was read: it has exited.
+            }
+        })
+        { IsBackground = true, Name = "parent of " + Path.GetFileName(start.FileName) };
+        thread.Start();
+        return started.Task;
     }
 
     static void Kill(Process process)
