@@ -120,10 +120,11 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
                     request = request with { Postgres = new PostgresRequest(access, null) };
             }
 
-            var run = toRun.Count > 0 || request.Build is not null ? await RunAsync(bench, request, cancel) : null;
+            var key = RunnerProtocol.NewKey();
+            var run = toRun.Count > 0 || request.Build is not null ? await RunAsync(bench, request, key, cancel) : null;
             if (request.Build is not null)
             {
-                var build = RunnerProtocol.Read<BuildAnswer>(Path.Combine(request.Results, RunnerProtocol.BuildFile));
+                var build = RunnerProtocol.Read<BuildAnswer>(Path.Combine(request.Results, RunnerProtocol.BuildFile), key);
                 if (build is null)
                     return ChapterResult.Failed(chapter, Status.Error, $"The build did not finish: {Ended(run!)}", notes);
                 if (!build.Succeeded)
@@ -132,9 +133,12 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
             }
             foreach (var check in toRun)
             {
-                var answer = RunnerProtocol.Read<CheckAnswer>(Path.Combine(request.Results, RunnerProtocol.CheckFile(check.Name)));
+                var file = Path.Combine(request.Results, RunnerProtocol.CheckFile(check.Name));
+                var answer = RunnerProtocol.Read<CheckAnswer>(file, key);
                 outcomes[check.Name] = answer switch
                 {
+                    null when File.Exists(file) => new CheckResult(check.Name, Status.Error,
+                        "Not graded: its answer was not sealed by the runner (the chapter's code wrote it, or it was cut short).", []),
                     null => new CheckResult(check.Name, Status.Error, $"Not finished: {Ended(run!)}", []),
                     { Error: { } error } => new CheckResult(check.Name, Status.Error, $"Not finished: {error}", []),
                     { Failure: { } failure } => Failed(check, info, failure),
@@ -158,8 +162,11 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
         return new ChapterResult(chapter.Name, chapter.Info.Title, status, notStarted, message, results, notes, start);
     }
 
-    /// <summary>Starts the runner in the sandbox on <paramref name="request"/> and waits for it, or for its limits.</summary>
-    async Task<ChildRun> RunAsync(Workbench bench, RunnerRequest request, CancellationToken cancel)
+    /// <summary>
+    /// Starts the runner in the sandbox on <paramref name="request"/>, hands it the key of its answers' seals on its standard
+    /// input, and waits for it, or for its limits.
+    /// </summary>
+    async Task<ChildRun> RunAsync(Workbench bench, RunnerRequest request, string key, CancellationToken cancel)
     {
         var requestFile = Path.Combine(bench.Scratch, "request.json");
         RunnerProtocol.Write(requestFile, request);
@@ -175,7 +182,7 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
             ReadOnly: [ChildEnvironment.DotnetRoot, LearnerEnvironment.PackagesFolder, Path.GetDirectoryName(runner)!,
                 Path.Combine(root, "Directory.Build.props"), Path.Combine(root, "Directory.Packages.props")],
             Writable: [bench.Source, bench.Scratch],
-            options.Limits), cancel);
+            options.Limits, StandardInput: key + "\n"), cancel);
     }
 
     /// <summary>Why the runner ended before it answered, in words for the report.</summary>

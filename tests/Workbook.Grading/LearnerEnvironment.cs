@@ -123,7 +123,10 @@ public static partial class LearnerEnvironment
             : Path.Combine(RealHome, ".microsoft", "usersecrets", id, "secrets.json");
     }
 
-    /// <summary>Says where a <c>DATABASE_URL</c> points without repeating a password: a SQLite file's path, or a server's engine, host and database.</summary>
+    /// <summary>
+    /// Says where a <c>DATABASE_URL</c> points without repeating a password, whatever characters it holds: a SQLite file's
+    /// path, or a server's engine, host and database.
+    /// </summary>
     static string Describe(string url, Chapter chapter)
     {
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
@@ -137,9 +140,11 @@ public static partial class LearnerEnvironment
                 ? "a SQLite URL with no file"
                 : $"the SQLite file {Path.GetFullPath(path[1..], chapter.Folder)}";
         }
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Host.Length > 0
-            ? $"a {scheme} database on {uri.Host}{(uri.IsDefaultPort || uri.Port < 0 ? "" : ":" + uri.Port)}{uri.AbsolutePath}"
-            : $"a {scheme} database";
+        // Only what follows the last '@' is shown, up to a query: a password may hold '/', ':' or '@', encoded or not, and a
+        // URL parser would take part of such a password for the host or the path.
+        var rest = url[(schemeEnd + 3)..];
+        var server = rest[(rest.LastIndexOf('@') + 1)..].Split('?', '#')[0];
+        return server.Length > 0 ? $"a {scheme} database on {server}" : $"a {scheme} database";
     }
 
     [GeneratedRegex(@"<UserSecretsId>(?<id>[^<]+)</UserSecretsId>")]

@@ -30,11 +30,11 @@ public static class Pitfalls
         new("app.db was made by EnsureCreated(), which migrations cannot manage (\"table already exists\" on the next "
             + "`dotnet ef database update`): delete app.db, call Migrate() or run `dotnet ef database update` instead.",
             (check, failed, _) => Any(failed, "made by EnsureCreated()")),
-        new("A migration was edited after a database had applied it: databases that had it keep the old schema. Put the "
-            + "migration back as it was (git checkout) and make the change in a new migration.",
-            (check, failed, all) => (check == "migrations" && failed.Any(o => o.Name == "starter.txt" && o.Keyed))
-                || (check == "app-db" && failed.Any(o => o.Name == "schema.txt" && o.Keyed)
-                    && Any(all, "app.db has had every migration of the chapter."))),
+        new("A migration was edited after a database had applied it (or the database was changed by hand): databases that had it "
+            + "keep the old schema. Put the migration back as it was (git checkout) and make the change in a new migration; on your "
+            + "own database alone, you may instead take it back first (`dotnet ef database update <previous>`), then edit, then update.",
+            (check, failed, _) => (check == "migrations" && failed.Any(o => o.Name == "starter.txt" && o.Keyed))
+                || (check == "app-db" && Any(failed.Where(o => o.Name == "schema.txt"), "app.db's schema differs from the one that"))),
         new("A scaffolded migration dropped a column and added an empty one where a rename was meant (dotnet ef warned: "
             + "\"An operation was scaffolded that may result in the loss of data\"): replace the DropColumn and AddColumn with "
             + "RenameColumn (or add, copy with SQL, then drop), in Up and in Down.",

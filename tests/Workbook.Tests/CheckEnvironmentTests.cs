@@ -43,6 +43,43 @@ public sealed class CheckEnvironmentTests
     }
 
     /// <summary>
+    /// A PostgreSQL password in the learner's <c>DATABASE_URL</c>, in the environment or in the user secrets, whatever
+    /// characters it holds (a '/', an '@', a ':', percent-encoded or not), shows nowhere: not in the report, the JSON, the
+    /// Exercism results, or the grader's cache; what the report says of the setting names the server alone.
+    /// </summary>
+    [Fact]
+    public async Task A_password_in_the_learners_DATABASE_URL_shows_nowhere_whatever_it_holds()
+    {
+        using var learner = new LearnerCopy("solutions", "03-first-migration"); // no app.db: the report says where the URL points
+        using var cache = new TempFolder();
+        var home = Path.Combine(learner.Root, "home");
+        var secrets = Path.Combine(home, ".microsoft", "usersecrets", "efcore-workbook-blog");
+        Directory.CreateDirectory(secrets);
+        string[] urls =
+        [
+            "postgresql://blog:123/S3cretA@db.example.com/blog",
+            "postgresql://blog:123%2FS3cretA@db.example.com:6543/blog?sslmode=require",
+            "postgresql://blog:p@ss:S3cretA/x@db.example.com/blog",
+        ];
+        foreach (var url in urls)
+        {
+            File.WriteAllText(Path.Combine(secrets, "secrets.json"), $$"""{ "DATABASE_URL": "{{url}}" }""");
+            var environment = new Dictionary<string, string?>
+            {
+                ["DATABASE_URL"] = url, ["HOME"] = home, [Workbench.CacheVariable] = cache.Path,
+            };
+            var text = await learner.CheckAsync(environment);
+            var exercism = await DotnetCommand.RunAsync(learner.Root,
+                [Solutions.CheckTool, "--path", learner.Folder, "--format", "exercism"], environment);
+            Assert.Contains("a postgresql database on db.example.com", text.Message("app-db"));
+            var everything = text.ToString() + text.Chapters + exercism.StandardOutput + exercism.StandardError
+                + string.Concat(Directory.EnumerateFiles(cache.Path, "*.json", SearchOption.AllDirectories).Select(File.ReadAllText));
+            foreach (var piece in new[] { "S3cretA", "123/S", "123%2F", "p@ss" })
+                Assert.DoesNotContain(piece, everything);
+        }
+    }
+
+    /// <summary>
     /// A chapter folder copied on its own to a folder with no workbook above it, and a bare <c>chapters/</c> folder, are
     /// checked with the workbook's build settings and pass.
     /// </summary>

@@ -218,4 +218,114 @@ public sealed class CheckModesTests
         Assert.Equal(Status.Fail, after.Status);
         Assert.Contains("max length 121", after.Checks.Single(c => c.Name == "model").Message);
     }
+
+    /// <summary>
+    /// Two checks of one chapter started together, round after round, each give the verdict a check gives alone: the second
+    /// waits for the first (one grading at a time holds a chapter's workbench), never misgrades for it. The same for two
+    /// class runs over the same learners.
+    /// </summary>
+    [Fact]
+    public async Task Two_checks_of_one_chapter_at_once_give_the_verdict_each_gives_alone()
+    {
+        using var learner = new LearnerCopy("solutions", "03-first-migration");
+        await learner.DotnetAsync("build", "--nologo", "-v", "q");
+        await learner.DotnetAsync("ef", "database", "update", "--no-build");
+        using var cache = new TempFolder();
+        var environment = new Dictionary<string, string?> { [Workbench.CacheVariable] = cache.Path };
+        var alone = await learner.CheckAsync(environment);
+        Assert.True(alone.Status == "pass", alone.ToString());
+
+        for (var round = 0; round < 3; round++)
+        {
+            // A save between rounds, so that each round builds again, two at once.
+            File.AppendAllText(learner["Program.cs"], $"\n// round {round}\n");
+            var both = await Task.WhenAll(learner.CheckAsync(environment), learner.CheckAsync(environment));
+            Assert.All(both, check => Assert.True(check.Status == "pass", $"round {round}:\n{check}"));
+        }
+
+        using var classroom = new TempFolder();
+        foreach (var name in new[] { "ann", "bob" })
+        {
+            CopyChapter(learner.Folder, Path.Combine(classroom.Path, name, "chapters", "03-first-migration"));
+            File.Copy(learner["app.db"], Path.Combine(classroom.Path, name, "chapters", "03-first-migration", "app.db"));
+        }
+        File.AppendAllText(Path.Combine(classroom.Path, "bob", "chapters", "03-first-migration", "Models", "User.cs"), "\npublic class Broken { int }\n");
+        for (var round = 0; round < 2; round++)
+        {
+            var runs = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
+                DotnetCommand.RunAsync(classroom.Path, [Solutions.CheckTool, "03", "--class", classroom.Path, "--no-cache"], environment)));
+            Assert.All(runs, run => Assert.Contains("ann      pass", run.StandardOutput));
+            Assert.All(runs, run => Assert.Contains("bob      error", run.StandardOutput));
+        }
+    }
+
+    /// <summary>
+    /// The learner's own program holds <c>app.db</c> locked (a write transaction left open): the check reads a copy of the
+    /// database, so it neither waits for the lock nor fails for it, and gives the verdict it gives without the lock; nothing
+    /// is left beside <c>app.db</c>.
+    /// </summary>
+    [Fact]
+    public async Task A_database_the_learners_program_holds_locked_is_graded_all_the_same()
+    {
+        using var learner = new LearnerCopy("solutions", "04-comment-relationship");
+        await learner.DotnetAsync("build", "--nologo", "-v", "q");
+        await learner.DotnetAsync("ef", "database", "update", "--no-build");
+        using var cache = new TempFolder();
+        var environment = new Dictionary<string, string?> { [Workbench.CacheVariable] = cache.Path };
+        var beside = Directory.GetFiles(learner.Folder, "app.db*").Order().ToList();
+
+        using (var program = new Microsoft.Data.Sqlite.SqliteConnection(SqliteSchema.ConnectionString(learner["app.db"])))
+        {
+            program.Open();
+            using var transaction = program.BeginTransaction();
+            using var insert = program.CreateCommand();
+            insert.CommandText = """INSERT INTO "Users" ("Username", "Email") VALUES ('held', 'held@example.com');""";
+            insert.ExecuteNonQuery();
+            var locked = await learner.CheckAsync(environment);
+            Assert.True(locked.Status == "pass", locked.ToString());
+        }
+        Assert.Equal(beside, Directory.GetFiles(learner.Folder, "app.db*").Order().ToList());
+    }
+
+    /// <summary>
+    /// <c>--no-cache</c> grades afresh, in a class too: a result kept in the grader's cache under the key of the chapter's
+    /// inputs (forged here to say <c>pass</c> for a chapter that does not compile) is served to a check without it and never
+    /// to one with it.
+    /// </summary>
+    [Fact]
+    public async Task No_cache_grades_afresh_in_a_class_too()
+    {
+        using var classroom = new TempFolder();
+        using var cache = new TempFolder();
+        var folder = Path.Combine(classroom.Path, "bob", "chapters", "02-user-model");
+        CopyChapter(Path.Combine(Solutions.Root, "solutions", "02-user-model"), folder);
+        File.AppendAllText(Path.Combine(folder, "Models", "User.cs"), "\npublic class Broken { int }\n");
+        var environment = new Dictionary<string, string?> { [Workbench.CacheVariable] = cache.Path };
+        var first = await DotnetCommand.RunAsync(classroom.Path, [Solutions.CheckTool, "02", "--class", classroom.Path], environment);
+        Assert.Contains("bob      error", first.StandardOutput);
+
+        var chapter = new Chapter(Solutions.Manifest["02-user-model"], folder);
+        var result = Directory.GetFiles(cache.Path, "result.json", SearchOption.AllDirectories).SingleOrDefault()
+            ?? Path.Combine(Directory.GetDirectories(cache.Path).Single(), "result.json");
+        var key = ResultCache.Key(chapter, chapter.Info, Solutions.Root, Grader.DefaultConfiguration, skipChapterDatabase: false);
+        var forged = new ChapterResult("02-user-model", chapter.Info.Title, Status.Pass, false, "", [new CheckResult("model", Status.Pass, "", [])], []);
+        File.WriteAllText(result, JsonSerializer.Serialize(new { Key = key, Result = forged },
+            new JsonSerializerOptions { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } }));
+
+        var cached = await DotnetCommand.RunAsync(classroom.Path, [Solutions.CheckTool, "02", "--class", classroom.Path], environment);
+        Assert.Contains("bob      pass", cached.StandardOutput); // the cache is read without --no-cache...
+        var fresh = await DotnetCommand.RunAsync(classroom.Path, [Solutions.CheckTool, "02", "--class", classroom.Path, "--no-cache"], environment);
+        Assert.Contains("bob      error", fresh.StandardOutput); // ...and never with it
+    }
+
+    /// <summary>Copies a chapter's files (no build outputs, no databases) to <paramref name="to"/>.</summary>
+    static void CopyChapter(string from, string to)
+    {
+        var chapter = new Chapter(Solutions.Manifest[Path.GetFileName(from)], from);
+        foreach (var file in chapter.Files())
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(to, file))!);
+            File.Copy(Path.Combine(from, file), Path.Combine(to, file));
+        }
+    }
 }

@@ -20,7 +20,7 @@ public sealed class CheckToolTests
         var run = await CheckAsync(temp["notes"], temp["report.json"]);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("is not a workbook chapter", run.StandardOutput);
+        Assert.Contains("is not a workbook chapter", run.StandardError);
         Assert.DoesNotContain("   at ", run.StandardOutput + run.StandardError);
         using var json = JsonDocument.Parse(File.ReadAllText(temp["report.json"]));
         Assert.Equal("error", json.RootElement.GetProperty("chapters")[0].GetProperty("status").GetString());
@@ -106,7 +106,44 @@ public sealed class CheckToolTests
         Assert.Contains("Not run: this check needs a PostgreSQL server", check.Message("postgres"));
         Assert.Contains($"{PostgresServer.UrlVariable} is set, but its server cannot be used", check.Message("postgres"));
         Assert.Contains("\n  ERROR postgres\n", check.Run.StandardOutput);
-        Assert.Contains($"1 of {statuses.Count} could not run here.", check.Run.StandardOutput);
+        Assert.Contains($"1 of {statuses.Count} could not finish.", check.Run.StandardOutput);
+    }
+
+    /// <summary>
+    /// A usage error (a JSON file in a folder that does not exist or that is a folder, a chapter that does not exist, also
+    /// with <c>--class</c>, a format the command does not know, a time limit of 0) has exit code 2, which no grading gives,
+    /// comes in the format asked for (Exercism's results file, status <c>error</c>, with <c>--format exercism</c>), names
+    /// what is wrong, and never shows a stack trace.
+    /// </summary>
+    [Fact]
+    public async Task A_usage_error_exits_with_2_in_the_format_asked_for_and_never_with_a_stack_trace()
+    {
+        using var temp = new TempFolder();
+        var chapters = Path.Combine(Solutions.Root, "solutions");
+        (string[] Arguments, string Says)[] cases =
+        [
+            (["02", "--path", chapters, "--json", Path.Combine(temp.Path, "missing", "report.json")], "there is no folder"),
+            (["02", "--path", chapters, "--json", temp.Path], "is a folder"),
+            (["99", "--path", chapters], "'99' names no chapter here"),
+            (["99", "--class", temp.Path], "'99' names no chapter here"),
+            (["--class", temp.Path], "holds no learner's folder"),
+            (["02", "--path", chapters, "--format", "xml"], "xml"),
+            (["02", "--path", chapters, "--time-limit", "0"], "--time-limit"),
+        ];
+        foreach (var (arguments, says) in cases)
+        {
+            var run = await DotnetCommand.RunAsync(temp.Path, [Solutions.CheckTool, .. arguments]);
+            var shown = $"check {string.Join(' ', arguments)}:\n{run.StandardOutput}{run.StandardError}";
+            Assert.True(run.ExitCode == 2, shown);
+            Assert.Contains(says, run.StandardOutput + run.StandardError);
+            Assert.DoesNotContain("   at ", run.StandardOutput + run.StandardError);
+        }
+
+        var exercism = await DotnetCommand.RunAsync(temp.Path, [Solutions.CheckTool, "99", "--path", chapters, "--format", "exercism"]);
+        Assert.Equal(2, exercism.ExitCode);
+        using var results = JsonDocument.Parse(exercism.StandardOutput);
+        Assert.Equal("error", results.RootElement.GetProperty("status").GetString());
+        Assert.Contains("'99' names no chapter here", results.RootElement.GetProperty("message").GetString());
     }
 
     static Task<ProgramRun> CheckAsync(string path, string jsonFile) =>

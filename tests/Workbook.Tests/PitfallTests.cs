@@ -99,6 +99,57 @@ public sealed class PitfallTests
     }
 
     /// <summary>
+    /// The other way round: the learner applied the right <c>CommentsTable</c>, then edited it (the <c>Timestamp</c> index
+    /// taken out). The database holds what the chapter expects, but not what its migrations make now, so a database made
+    /// from them would differ: <c>app-db</c> fails and names the pitfall, as <c>migrations</c> fails on the migration itself.
+    /// </summary>
+    [Fact]
+    public async Task A_right_database_whose_migration_was_edited_afterwards_fails()
+    {
+        using var learner = new LearnerCopy("solutions", "04-comment-relationship");
+        await learner.DotnetAsync("build", "--nologo", "-v", "q");
+        await learner.DotnetAsync("ef", "database", "update", "--no-build");
+        var migration = learner.Find("_CommentsTable.cs");
+        var original = File.ReadAllText(migration);
+        var index = original.IndexOf("            migrationBuilder.CreateIndex(\n                name: \"IX_Comments_Timestamp\"", StringComparison.Ordinal);
+        var end = original.IndexOf(");\n", index, StringComparison.Ordinal) + 3;
+        File.WriteAllText(migration, original[..index] + original[end..].TrimStart('\n'));
+
+        var check = await learner.CheckAsync();
+
+        Assert.Contains("app-db", check.Failing);
+        Assert.Contains("migrations", check.Failing);
+        Assert.StartsWith("Pitfall: A migration was edited after a database had applied it", check.Message("app-db"));
+        Assert.Contains("+ Comments index (Timestamp): not unique", check.Message("app-db"));
+    }
+
+    /// <summary>
+    /// A learner who redoes a migration as page 03 says (<c>database update 0</c>, <c>migrations remove</c>, a change to the
+    /// model, <c>migrations add</c>, <c>database update</c>) has a database that holds exactly what the migrations make: no
+    /// pitfall and no failure of <c>app-db</c>; what is wrong with the model is the model's and the migrations' to say.
+    /// </summary>
+    [Fact]
+    public async Task A_migration_redone_as_the_page_says_is_no_pitfall()
+    {
+        using var learner = new LearnerCopy("solutions", "03-first-migration");
+        await learner.DotnetAsync("build", "--nologo", "-v", "q");
+        await learner.DotnetAsync("ef", "database", "update", "--no-build");
+        await learner.DotnetAsync("ef", "database", "update", "0", "--no-build");
+        await learner.DotnetAsync("ef", "migrations", "remove", "--no-build");
+        learner.Edit("Models/User.cs", "[Index(nameof(Email), IsUnique = true)]\n", "");
+        await learner.DotnetAsync("build", "--nologo", "-v", "q");
+        await learner.DotnetAsync("ef", "migrations", "add", "UsersTable", "--no-build");
+        await learner.DotnetAsync("ef", "database", "update");
+
+        var check = await learner.CheckAsync();
+
+        Assert.DoesNotContain("app-db", check.Failing);
+        Assert.Contains("model", check.Failing);
+        Assert.Contains("migrations", check.Failing);
+        Assert.DoesNotContain("Pitfall", check.ToString());
+    }
+
+    /// <summary>
     /// Chapter 06 with the <c>CommentText</c> migration as <c>dotnet ef</c> scaffolded it (drop <c>Body</c>, add an empty
     /// <c>Text</c>; the snapshot <c>06-schema-change.scaffolded.CommentText.cs</c>, which a test keeps equal to what the
     /// tool writes): the schema is right, but every comment's text is lost, and the check names the pitfall.

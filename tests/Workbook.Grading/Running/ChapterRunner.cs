@@ -15,16 +15,20 @@ public static class ChapterRunner
     /// <summary>The command-line word that makes the check command act as the runner: <c>Workbook.Check.dll --run-chapter REQUEST</c>.</summary>
     public const string Verb = "--run-chapter";
 
-    /// <summary>Serves one request: the build if asked, then every check, all answers written to the results folder.</summary>
+    /// <summary>
+    /// Serves one request: the build if asked, then every check, all answers written to the results folder and sealed with
+    /// the key the first line of standard input holds (<see cref="RunnerProtocol.Seal"/>), read before any learner code runs.
+    /// </summary>
     /// <param name="requestFile">The request, as JSON.</param>
-    /// <returns>0 when the answers are written (whatever they say); 2 when the request cannot be read.</returns>
+    /// <returns>0 when the answers are written (whatever they say); 2 when the request or the key cannot be read.</returns>
     public static async Task<int> RunAsync(string requestFile)
     {
         DieWithParent();
-        var request = RunnerProtocol.Read<RunnerRequest>(requestFile);
+        var key = Console.In.ReadLine();
+        var request = key is { Length: 64 } ? RunnerProtocol.Read<RunnerRequest>(requestFile) : null;
         if (request is null)
         {
-            await Console.Error.WriteLineAsync($"The runner's request {requestFile} cannot be read.");
+            await Console.Error.WriteLineAsync($"The runner's request {requestFile}, or its key, cannot be read.");
             return 2;
         }
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -34,7 +38,7 @@ public static class ChapterRunner
         if (request.Build is { } build)
         {
             var answer = await BuildAsync(chapter, request, build);
-            RunnerProtocol.Write(Path.Combine(request.Results, RunnerProtocol.BuildFile), answer);
+            RunnerProtocol.Write(Path.Combine(request.Results, RunnerProtocol.BuildFile), answer, key);
             if (!answer.Succeeded)
                 return 0;
         }
@@ -47,7 +51,7 @@ public static class ChapterRunner
         catch (Exception error) when (error is FileNotFoundException or BadImageFormatException or FileLoadException)
         {
             foreach (var name in request.Checks)
-                RunnerProtocol.Write(Path.Combine(request.Results, RunnerProtocol.CheckFile(name)), new CheckAnswer(name, [], Error: error.Message));
+                RunnerProtocol.Write(Path.Combine(request.Results, RunnerProtocol.CheckFile(name)), new CheckAnswer(name, [], Error: error.Message), key);
             return 0;
         }
 
@@ -58,7 +62,7 @@ public static class ChapterRunner
         await Task.WhenAll(checks.Select(check => Task.Run(async () =>
         {
             var answer = await AnswerAsync(check, context);
-            RunnerProtocol.Write(Path.Combine(request.Results, RunnerProtocol.CheckFile(check.Name)), answer);
+            RunnerProtocol.Write(Path.Combine(request.Results, RunnerProtocol.CheckFile(check.Name)), answer, key);
         })));
         return 0;
     }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace Workbook.Grading.Running;
@@ -6,7 +8,10 @@ namespace Workbook.Grading.Running;
 /// What the grader asks of its runner (<see cref="ChapterRunner"/>), the process that builds a learner's chapter and runs
 /// its checks inside the sandbox, and what the runner answers. The answer is files the runner writes into
 /// <see cref="RunnerRequest.Results"/>, one per check as it finishes, never anything it prints: what learner code prints
-/// cannot pass for a result.
+/// cannot pass for a result. Each answer is sealed with a key the grader hands the runner on its standard input before any
+/// learner code is loaded (<see cref="Seal"/>), so that an answer file that learner code writes itself is told apart. Code
+/// that runs in the runner's own process could still, with effort, find the key in its memory: the seal stops a file
+/// written from a copy of the expectations, not a determined attack on the process.
 /// </summary>
 public static class RunnerProtocol
 {
@@ -20,22 +25,44 @@ public static class RunnerProtocol
     /// <param name="check">The check's name.</param>
     public static string CheckFile(string check) => $"check-{check}.json";
 
-    /// <summary>Writes <paramref name="value"/> as JSON to <paramref name="path"/> all at once (a temporary file, then a rename).</summary>
-    public static void Write<T>(string path, T value)
+    /// <summary>A new random key for <see cref="Seal"/>, as hex.</summary>
+    public static string NewKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The seal of <paramref name="text"/> under <paramref name="key"/>: its HMAC-SHA256, as hex.</summary>
+    public static string Seal(string key, string text) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Convert.FromHexString(key), Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as JSON to <paramref name="path"/> all at once (a temporary file, then a rename);
+    /// with a <paramref name="key"/>, a second line holds the JSON's seal.
+    /// </summary>
+    public static void Write<T>(string path, T value, string? key = null)
     {
+        var json = JsonSerializer.Serialize(value, Json);
         var temporary = path + ".partial";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(value, Json));
+        File.WriteAllText(temporary, key is null ? json : json + "\n" + Seal(key, json) + "\n");
         File.Move(temporary, path, overwrite: true);
     }
 
-    /// <summary>Reads what <see cref="Write"/> wrote, or null when the file is missing, cut short or not of this form.</summary>
-    public static T? Read<T>(string path) where T : class
+    /// <summary>
+    /// Reads what <see cref="Write"/> wrote, or null when the file is missing, cut short or not of this form; with a
+    /// <paramref name="key"/>, also when its seal is missing or wrong.
+    /// </summary>
+    public static T? Read<T>(string path, string? key = null) where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json);
+            var text = File.ReadAllText(path);
+            if (key is not null)
+            {
+                var lines = text.TrimEnd('\n').Split('\n');
+                if (lines.Length != 2 || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Seal(key, lines[0])), Encoding.ASCII.GetBytes(lines[1])))
+                    return null;
+                text = lines[0];
+            }
+            return JsonSerializer.Deserialize<T>(text, Json);
         }
-        catch (Exception error) when (error is IOException or JsonException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception error) when (error is IOException or JsonException or UnauthorizedAccessException or NotSupportedException or FormatException)
         {
             return null;
         }
