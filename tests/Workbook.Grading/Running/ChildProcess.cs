@@ -46,8 +46,10 @@ public static class ChildProcess
 
         var clock = Stopwatch.StartNew();
         using var process = await StartOnOwnThreadAsync(start);
-        var output = ReadCappedAsync(process.StandardOutput, outputCap);
-        var error = ReadCappedAsync(process.StandardError, outputCap);
+        var (stdout, stderr) = (new StringBuilder(), new StringBuilder());
+        using var stopReading = new CancellationTokenSource();
+        var output = ReadCappedAsync(process.StandardOutput, stdout, outputCap, stopReading.Token);
+        var error = ReadCappedAsync(process.StandardError, stderr, outputCap, stopReading.Token);
         try
         {
             if (standardInput is not null)
@@ -72,10 +74,15 @@ public static class ChildProcess
             Kill(process);
             await process.WaitForExitAsync(CancellationToken.None);
         }
-        var (stdout, stdoutCut) = await output;
-        var (stderr, stderrCut) = await error;
+        // A process it started may hold its output open after it ends (one that left its session): what came until a
+        // moment after the end is the output.
+        var read = Task.WhenAll(output, error);
+        if (await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)) != read)
+            stopReading.Cancel();
+        var cut = await output | await error;
         cancel.ThrowIfCancellationRequested();
-        return new ChildRun(process.ExitCode, stdout, stderr, timedOut, stdoutCut || stderrCut, clock.Elapsed);
+        string Text(StringBuilder text) { lock (text) return text.ToString(); }
+        return new ChildRun(process.ExitCode, Text(stdout), Text(stderr), timedOut, cut, clock.Elapsed);
     }
 
     /// <summary>
@@ -125,21 +132,34 @@ public static class ChildProcess
         }
     }
 
-    /// <summary>Reads a stream to its end, keeping its first <paramref name="cap"/> characters.</summary>
-    static async Task<(string Text, bool Cut)> ReadCappedAsync(StreamReader reader, int cap)
+    /// <summary>
+    /// Reads a stream to its end, or until <paramref name="stop"/>, into <paramref name="kept"/>, keeping its first
+    /// <paramref name="cap"/> characters.
+    /// </summary>
+    /// <returns>True when the stream was longer than the cap.</returns>
+    static async Task<bool> ReadCappedAsync(StreamReader reader, StringBuilder kept, int cap, CancellationToken stop)
     {
-        var kept = new StringBuilder();
         var buffer = new char[8192];
         var cut = false;
-        int read;
-        while ((read = await reader.ReadAsync(buffer)) > 0)
+        try
         {
-            var room = cap - kept.Length;
-            if (room > 0)
-                kept.Append(buffer, 0, Math.Min(room, read));
-            cut |= read > room;
+            int read;
+            while ((read = await reader.ReadAsync(buffer, stop)) > 0)
+            {
+                lock (kept)
+                {
+                    var room = cap - kept.Length;
+                    if (room > 0)
+                        kept.Append(buffer, 0, Math.Min(room, read));
+                    cut |= read > room;
+                }
+            }
         }
-        return (kept.ToString(), cut);
+        catch (OperationCanceledException)
+        {
+            // The process ended and something it started still holds the stream: what came is kept.
+        }
+        return cut;
     }
 }
 

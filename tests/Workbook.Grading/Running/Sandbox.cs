@@ -100,7 +100,10 @@ public sealed class Sandbox
         var limited = new List<string>();
         if (Prlimit is not null)
         {
-            limited.AddRange([Prlimit, $"--cpu={(int)Math.Ceiling(run.Limits.CpuTime.TotalSeconds)}",
+            // A soft limit below the hard one: the kernel sends SIGXCPU at the soft one (exit code 152, which says why) and
+            // SIGKILL only at the hard one, for a process that ignores SIGXCPU.
+            var cpu = (int)Math.Ceiling(run.Limits.CpuTime.TotalSeconds);
+            limited.AddRange([Prlimit, $"--cpu={cpu}:{cpu + 5}",
                 $"--data={run.Limits.Memory.ToString(CultureInfo.InvariantCulture)}", "--"]);
         }
         limited.Add(run.Program);
