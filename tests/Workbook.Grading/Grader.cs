@@ -291,7 +291,7 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
             return new CheckResult(check.Name, Status.Pass, "", []);
         var differing = causes.Where(c => c.Output is not null).Select(c => c.Output!).ToHashSet();
         messages.InsertRange(0, Pitfalls.Recognise(check.Name, outputs, differing).Select(line => "Pitfall: " + line));
-        return new CheckResult(check.Name, Status.Fail, string.Join("\n\n", messages), Hints(info, check.Name, causes));
+        return new CheckResult(check.Name, Status.Fail, string.Join("\n\n", messages), Hints(info, check.Name, causes, expected));
     }
 
     // A whole missing file as a diff drowns the rest of the report: its first lines say enough.
@@ -303,31 +303,73 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
     }
 
     /// <summary>
-    /// The hints of the steps that own the differences most closely (see <see cref="ChapterInfo.StepsFor"/>: of the steps
-    /// that name what differs, the one that names it most precisely), each once, ordered by how closely they own a
-    /// difference, then in step order; advice to compare with the previous solution when no step owns them, and none when
-    /// every output was blocked by something another check grades (that check has the hint). A difference is pointed to its
-    /// closest owner only, so that a learner who has done every step but one sees that step's hint, not a neighbour's.
+    /// The hints of the steps that best explain what differs in a check, as a likelihood: every step that names the check
+    /// (<see cref="ChapterInfo.StepsFor"/>) is a candidate with the differences it owns and the things it names that did
+    /// <em>not</em> differ (its "wrong predictions": had that step not been done, those would differ too). A candidate
+    /// whose differences are all owned by another that predicts no more wrongly is left out (it explains less, no better);
+    /// the others come most differences first, then fewest wrong predictions, then the most precise reference, then step
+    /// order. So a learner who has done every step but one sees that step's hint first, not a neighbour's that names part of
+    /// the same output. Advice to compare with the previous solution when no step owns a difference; none when every output
+    /// was blocked by something another check grades (that check has the hint).
     /// </summary>
-    IReadOnlyList<Hint> Hints(ChapterInfo info, string check, IReadOnlyList<(string? Output, string? Key)> causes)
+    /// <param name="info">The chapter whose steps apply.</param>
+    /// <param name="check">The check.</param>
+    /// <param name="causes">The differences: an output and the key of a line in it (null for the output as a whole); an
+    /// output of null for the check as a whole (it could not finish).</param>
+    /// <param name="expected">The check's expected outputs by name, to count what a step names that did not differ.</param>
+    IReadOnlyList<Hint> Hints(ChapterInfo info, string check, IReadOnlyList<(string? Output, string? Key)> causes,
+        IReadOnlyDictionary<string, string>? expected = null)
     {
         if (causes.Count == 0)
             return [];
-        var steps = causes
-            .SelectMany(cause => info.StepsFor(check, cause.Output, cause.Key) is var owners && owners.Count > 0
-                ? owners.Where(owner => owner.Closeness == owners[0].Closeness)
-                : [])
-            .GroupBy(match => match.Step.Id)
-            .Select(group => (Step: group.First().Step, Closeness: group.Max(match => match.Closeness)))
-            .OrderByDescending(match => match.Closeness)
-            .ThenBy(match => match.Step.Id, StringComparer.Ordinal)
-            .Select(match => match.Step)
+        expected ??= new Dictionary<string, string>();
+        var differingOutputs = causes.Where(c => c.Output is not null).Select(c => c.Output!).ToHashSet();
+        var candidates = info.Steps
+            .Select(step =>
+            {
+                var owned = causes.Select((cause, i) => (i, Closeness: step.Checks.Max(reference => ChapterInfo.Score(reference, check, cause.Output, cause.Key))))
+                    .Where(match => match.Closeness >= 0).ToList();
+                return (Step: step, Owns: owned.Select(match => match.i).ToHashSet(), Closeness: owned.Select(match => match.Closeness).DefaultIfEmpty(-1).Max(),
+                    Wrong: step.Checks.Sum(reference => WrongPredictions(reference, check, expected, differingOutputs, causes)));
+            })
+            .Where(candidate => candidate.Owns.Count > 0)
             .ToList();
-        if (steps.Count > 0)
-            return steps.Select(step => new Hint(step.Id, step.Title, step.Hint)).ToList();
+        var kept = candidates.Where(candidate => !candidates.Any(other => other.Step != candidate.Step
+                && other.Owns.IsSupersetOf(candidate.Owns) && other.Wrong <= candidate.Wrong
+                && (other.Owns.Count > candidate.Owns.Count || other.Wrong < candidate.Wrong || other.Closeness > candidate.Closeness)))
+            .OrderByDescending(candidate => candidate.Owns.Count)
+            .ThenBy(candidate => candidate.Wrong)
+            .ThenByDescending(candidate => candidate.Closeness)
+            .ThenBy(candidate => candidate.Step.Id, StringComparer.Ordinal)
+            .Select(candidate => new Hint(candidate.Step.Id, candidate.Step.Title, candidate.Step.Hint))
+            .ToList();
+        if (kept.Count > 0)
+            return kept;
         var earlier = manifest.Previous(info)?.Folder ?? info.Folder;
         return [new Hint("", "", $"No step of this chapter changes what '{check}' checks: it passed when the chapter started. "
             + $"Compare your files with solutions/{earlier}.")];
+    }
+
+    /// <summary>
+    /// How many of the things <paramref name="reference"/> names in <paramref name="check"/> did not differ: for the whole
+    /// check, its expected outputs that matched; for an output, 1 when it matched; for the lines of a keyed output whose
+    /// key starts with a prefix, how many such keys of the expected output did not differ.
+    /// </summary>
+    static int WrongPredictions(string reference, string check, IReadOnlyDictionary<string, string> expected, HashSet<string> differingOutputs,
+        IReadOnlyList<(string? Output, string? Key)> causes)
+    {
+        var (refCheck, output, prefix) = StepReference.Parse(reference);
+        if (refCheck != check || causes.Any(cause => cause.Output is null))
+            return 0;
+        if (output is null)
+            return expected.Keys.Count(name => !differingOutputs.Contains(name));
+        if (prefix is null)
+            return expected.ContainsKey(output) && !differingOutputs.Contains(output) ? 1 : 0;
+        if (!expected.TryGetValue(output, out var text))
+            return 0;
+        var differingKeys = causes.Where(cause => cause.Output == output && cause.Key is not null).Select(cause => cause.Key!).ToHashSet();
+        return text.Split('\n').Where(line => line.Trim().Length > 0).Select(KeyedText.KeyOf).Distinct()
+            .Count(key => ChapterInfo.Score(reference, check, output, key) >= 0 && !differingKeys.Contains(key));
     }
 
     /// <summary>

@@ -97,7 +97,11 @@ public sealed record ChapterInfo(
     }
 
     /// <summary>How closely <paramref name="reference"/> matches a difference: -1 not at all, higher is closer.</summary>
-    static int Score(string reference, string check, string? output, string? key)
+    /// <param name="reference">A step's reference, such as <c>model/schema.txt#User index</c>.</param>
+    /// <param name="check">The check that differs.</param>
+    /// <param name="output">The output that differs, or null for the check as a whole.</param>
+    /// <param name="key">The key of the line that differs in a keyed output, or null.</param>
+    public static int Score(string reference, string check, string? output, string? key)
     {
         var (refCheck, refOutput, prefix) = StepReference.Parse(reference);
         if (refCheck != check)

@@ -26,7 +26,11 @@ public static class Pitfalls
             (check, failed, _) => Any(failed, "has no design-time factory", "CreateDbContext threw")),
         new("Migrate() and `dotnet ef database update` refuse a model with changes that no migration holds "
             + "(PendingModelChangesWarning): add the migration with `dotnet ef migrations add <Name>`, then update.",
-            (check, failed, _) => Any(failed, "PendingModelChangesWarning")),
+            (check, failed, _) => Any(failed, "PendingModelChangesWarning") && !SqliteContextOnPostgres(check, failed)),
+        new("On PostgreSQL the app used BlogContext, whose migrations are SQLite's, so Migrate() finds the model changed "
+            + "(PendingModelChangesWarning): register PostgresBlogContext as the BlogContext the app asks for when the URL is "
+            + "PostgreSQL's (AddDbContext<BlogContext, PostgresBlogContext>).",
+            SqliteContextOnPostgres),
         new("app.db was made by EnsureCreated(), which migrations cannot manage (\"table already exists\" on the next "
             + "`dotnet ef database update`): delete app.db, call Migrate() or run `dotnet ef database update` instead.",
             (check, failed, _) => Any(failed, "made by EnsureCreated()")),
@@ -52,6 +56,9 @@ public static class Pitfalls
         var failed = outputs.Where(o => differing.Contains(o.Name)).ToList();
         return failed.Count == 0 ? [] : Known.Where(p => p.Recognise(check, failed, outputs)).Select(p => p.Line).ToList();
     }
+
+    static bool SqliteContextOnPostgres(string check, IReadOnlyList<Output> failed, IReadOnlyList<Output>? all = null) =>
+        check == "postgres" && Any(failed, "PendingModelChangesWarning") && Any(failed, "context 'BlogContext'");
 
     static bool Any(IEnumerable<Output> outputs, params string[] signs) =>
         outputs.Any(o => signs.Any(sign => o.Text.Contains(sign, StringComparison.Ordinal)));

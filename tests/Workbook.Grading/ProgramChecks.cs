@@ -46,14 +46,17 @@ static class ProgramChecks
         var transcript = (await OnNewDatabaseAsync(context, []))[0].Text;
         var lines = transcript.TrimEnd('\n').Split('\n');
         var play = Array.FindIndex(lines, line => line.StartsWith("== "));
-        // Before Play Time starts, an error (no such table, a pending model change) belongs to step 5.1's part too.
+        // Before Play Time starts, an error (no such table, a pending model change) belongs to step 5.1's part too; a run that
+        // ends well without Play Time is Play Time's to explain, not the migrations'.
         var migrate = lines.Where(line => line.StartsWith("Applied migrations:") || line.StartsWith("Pending migrations:")
-            || (play < 0 && (line.StartsWith("[stderr]") || line.StartsWith("[exit code"))));
+            || (play < 0 && (line.StartsWith("[stderr]") || (line.StartsWith("[exit code") && line != "[exit code 0]"))));
         var echo = play < 0 ? [] : lines.Skip(play).TakeWhile((line, i) => i == 0 || !line.StartsWith("== "));
         return
         [
             new("migrate.txt", string.Concat(migrate.Select(line => line + "\n"))),
-            new("echo.txt", string.Concat(echo.Select(line => line + "\n")).TrimEnd('\n') + "\n"),
+            play < 0
+                ? new("echo.txt", "Play Time did not start: see transcript.txt.\n", BlockedBy: "play/transcript.txt")
+                : new("echo.txt", string.Concat(echo.Select(line => line + "\n")).TrimEnd('\n') + "\n"),
             new("transcript.txt", transcript),
         ];
     }

@@ -150,6 +150,28 @@ public sealed class PitfallTests
     }
 
     /// <summary>
+    /// Chapter 07 with step 7.3 undone (the app registers <c>BlogContext</c> alone, so on PostgreSQL it applies the SQLite
+    /// migrations' model): <c>Migrate()</c> refuses with <c>PendingModelChangesWarning</c>, and the check names this pitfall,
+    /// not the generic one that says to add a migration.
+    /// </summary>
+    [SkippableFact]
+    public async Task The_SQLite_DbContext_used_on_PostgreSQL()
+    {
+        Postgres.RequireFor("07-postgresql");
+        using var learner = new LearnerCopy("solutions", "07-postgresql");
+        var apply = await ChildProcess.RunAsync("git", ["apply", Path.Combine(StepTests.Patches, "07-postgresql", "7.3.patch")], learner.Folder,
+            new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin", ["HOME"] = TestEnvironment.Home },
+            TimeSpan.FromMinutes(1));
+        Assert.True(apply.ExitCode == 0, apply.StandardError);
+
+        var check = await learner.CheckAsync();
+
+        Assert.Contains("postgres", check.Failing);
+        Assert.StartsWith("Pitfall: On PostgreSQL the app used BlogContext, whose migrations are SQLite's", check.Message("postgres"));
+        Assert.DoesNotContain("add the migration with", check.Message("postgres"));
+    }
+
+    /// <summary>
     /// Chapter 06 with the <c>CommentText</c> migration as <c>dotnet ef</c> scaffolded it (drop <c>Body</c>, add an empty
     /// <c>Text</c>; the snapshot <c>06-schema-change.scaffolded.CommentText.cs</c>, which a test keeps equal to what the
     /// tool writes): the schema is right, but every comment's text is lost, and the check names the pitfall.
