@@ -198,20 +198,22 @@ public sealed partial class DocRunner : IAsyncDisposable
 
     /// <summary>
     /// Runs a <c>powershell</c> block as one script in one <c>dotnet pwsh</c> session, started from the bash session: each
-    /// command is dot-sourced (so variables stay for the next one) with its errors merged into its output as text, and
-    /// followed by a marker line with <c>$LASTEXITCODE</c>; at the end, the environment variables the session set and did
-    /// not remove.
+    /// command is dot-sourced (so variables stay for the next one), writing to the session's output as in a PowerShell
+    /// window, and followed by a marker line with <c>$LASTEXITCODE</c>; at the end, the environment variables the session
+    /// set and did not remove.
     /// </summary>
     async Task RunPowerShellAsync(DocPage page, PowerShellPart block)
     {
-        var script = new StringBuilder("$ErrorActionPreference = 'Continue'\n")
+        // Each command writes straight to the session's output, as in a PowerShell window: a native command's standard
+        // output and error keep their order there, which they would not through a PowerShell pipeline.
+        var script = new StringBuilder("$ErrorActionPreference = 'Continue'\n$PSStyle.OutputRendering = 'PlainText'\n")
             .Append("$workbookBefore = @([Environment]::GetEnvironmentVariables().Keys)\n");
         foreach (var command in block.Commands)
         {
             if (!command.Text.Contains("$LASTEXITCODE", StringComparison.OrdinalIgnoreCase))
                 script.Append("$global:LASTEXITCODE = 0\n");
-            script.Append(". {\n").Append(Typed(command.Text)).Append("\n} 2>&1 | ForEach-Object { \"$_\" }\n")
-                .Append($"Write-Output \"{Marker} $LASTEXITCODE\"\n");
+            script.Append(". {\n").Append(Typed(command.Text)).Append("\n}\n")
+                .Append($"[Console]::Out.Flush(); [Console]::Error.Flush(); [Console]::Out.WriteLine(\"{Marker} $LASTEXITCODE\")\n");
         }
         script.Append("[Environment]::GetEnvironmentVariables().Keys | Where-Object { $workbookBefore -notcontains $_ } | ForEach-Object { \"left: $_\" }\n");
         var file = Path.Combine(Clone.Home, $"page-line-{block.Line}.ps1");
