@@ -7,7 +7,7 @@ using System.Threading.Channels;
 /// </summary>
 sealed class ChapterWatcher : IDisposable
 {
-    static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(200);
+    static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(100);
     readonly List<FileSystemWatcher> watchers = [];
     readonly Channel<string> changes = Channel.CreateUnbounded<string>();
 
@@ -34,7 +34,7 @@ sealed class ChapterWatcher : IDisposable
         changes.Writer.TryWrite(relative);
     }
 
-    /// <summary>Waits for a save: the first change, then until no change came for 200 ms.</summary>
+    /// <summary>Waits for a save: the first change, then until no change came for 100 ms (an editor writes a file at once).</summary>
     /// <returns>True after a change; false when <paramref name="cancel"/> ends the wait.</returns>
     public async Task<bool> WaitForChangeAsync(CancellationToken cancel)
     {

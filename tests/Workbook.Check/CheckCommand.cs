@@ -26,7 +26,7 @@ static class CheckCommand
             return await UsageErrorAsync(jsonProblem, options.Format, console);
         if (options.Chapter is { } name && ChapterSelection.Match(manifest.Chapters, name) is null)
             return await UsageErrorAsync(ChapterSelection.NoSuchChapter(name, manifest.Chapters), options.Format, console, options.JsonFile);
-        var grader = new Grader(root, manifest, GraderOptionsFor(options));
+        using var grader = new Grader(root, manifest, GraderOptionsFor(options) with { KeepRunners = options.Watch });
         if (options.ClassFolder is { } classFolder)
             return await ClassGrading.RunAsync(Path.GetFullPath(classFolder), options, grader, manifest, console, cancel);
         if (!ChapterSelection.TryResolve(root, manifest, options.Path, options.Chapter, out var chapters, out var problem))
@@ -35,14 +35,26 @@ static class CheckCommand
         if (!options.Watch)
             return await CheckOnceAsync(options, console, grader, chapters, manifest, cancel);
 
-        // Each check in watch mode runs in a process of its own, as a check without --watch does.
+        // Watch mode keeps a runner per chapter in its sandbox, with the SDK's build servers warm there between saves; each
+        // save's build is loaded afresh by the runner, never by this process.
         using var watcher = new ChapterWatcher(chapters.Select(c => c.Folder));
-        var exitCode = await CheckInChildProcessAsync(cancel);
-        console.Write($"\nWatching {string.Join(", ", chapters.Select(c => c.Name))}: the check runs again on every save. Ctrl+C ends.\n");
-        while (await watcher.WaitForChangeAsync(cancel))
+        var exitCode = NotPassed;
+        try
         {
-            console.Write($"\n{DateTime.Now:HH:mm:ss} a file changed: checking again.\n");
-            exitCode = await CheckInChildProcessAsync(cancel);
+            exitCode = await CheckOnceAsync(options, console, grader, chapters, manifest, cancel);
+            // While the learner reads the first result, a rebuild starts the build servers, so that the first save finds them warm.
+            var warmUp = Task.WhenAll(chapters.Select(grader.WarmUpAsync));
+            console.Write($"\nWatching {string.Join(", ", chapters.Select(c => c.Name))}: the check runs again on every save. Ctrl+C ends.\n");
+            while (await watcher.WaitForChangeAsync(cancel))
+            {
+                console.Write($"\n{DateTime.Now:HH:mm:ss} a file changed: checking again.\n");
+                exitCode = await CheckOnceAsync(options, console, grader, chapters, manifest, cancel);
+            }
+            await warmUp;
+        }
+        catch (OperationCanceledException)
+        {
+            return 130; // Ctrl+C
         }
         return exitCode;
     }
@@ -81,26 +93,6 @@ static class CheckCommand
         if (Path.GetDirectoryName(full) is { } folder && !Directory.Exists(folder))
             return $"--json {path}: there is no folder {folder} to write it in.";
         return null;
-    }
-
-    /// <summary>Runs this command again, without <c>--watch</c>, writing straight to this terminal; its exit code.</summary>
-    static async Task<int> CheckInChildProcessAsync(CancellationToken cancel)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(ChildEnvironment.Dotnet) { UseShellExecute = false };
-        start.ArgumentList.Add(typeof(CheckCommand).Assembly.Location);
-        foreach (var argument in Environment.GetCommandLineArgs().Skip(1).Where(a => a != "--watch"))
-            start.ArgumentList.Add(argument);
-        using var child = System.Diagnostics.Process.Start(start)!;
-        try
-        {
-            await child.WaitForExitAsync(cancel);
-        }
-        catch (OperationCanceledException)
-        {
-            child.Kill(entireProcessTree: true);
-            return 130;
-        }
-        return child.ExitCode;
     }
 
     static async Task<int> CheckOnceAsync(CheckOptions options, CheckConsole console, Grader grader, IReadOnlyList<Chapter> chapters, Manifest manifest,

@@ -4,6 +4,8 @@ using Workbook.Grading.Running;
 // The grader starts this same program in the sandbox as its runner, which builds a chapter and runs its checks.
 if (args is [ChapterRunner.Verb, var request])
     return await ChapterRunner.RunAsync(request);
+if (args is [ChapterRunner.ServeVerb])
+    return await ChapterRunner.ServeAsync();
 
 var chapterArgument = new Argument<string?>("chapter")
 {

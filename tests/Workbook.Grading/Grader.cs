@@ -19,8 +19,11 @@ namespace Workbook.Grading;
 /// <param name="root">The repository root, whose manifest and snapshots are the expectations.</param>
 /// <param name="manifest">The manifest read from <paramref name="root"/>.</param>
 /// <param name="options">How to grade: where the runner is, the sandbox, the limits, the cache.</param>
-public sealed class Grader(string root, Manifest manifest, GraderOptions options)
+public sealed class Grader(string root, Manifest manifest, GraderOptions options) : IDisposable
 {
+    /// <summary>The runners that serve one grading after another, by workbench folder (<see cref="GraderOptions.KeepRunners"/>).</summary>
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RunningChild Child, string Key)> serving = new();
+
     /// <summary>The MSBuild configuration chapters are built and loaded in unless a grader is told otherwise.</summary>
     public const string DefaultConfiguration = "Debug";
 
@@ -92,6 +95,8 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
             outcomes[check.Name] = new CheckResult(check.Name, Status.Error, $"Not run: this check needs a PostgreSQL server, and {PostgresServer.Unavailable}", []);
         var toRun = checks.Where(check => !outcomes.ContainsKey(check.Name)).ToList();
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var timings = new List<string>();
         var fingerprint = ChapterBuild.Fingerprint(chapter, options.Configuration, root);
         var record = RunnerProtocol.Read<BuildRecord>(bench[BuildRecord.File]);
         var benchChapter = new Chapter(chapter.Info, bench.Source);
@@ -120,13 +125,17 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
                     request = request with { Postgres = new PostgresRequest(access, null) };
             }
 
-            var key = RunnerProtocol.NewKey();
-            var run = toRun.Count > 0 || request.Build is not null ? await RunAsync(bench, request, key, cancel) : null;
+            timings.Add($"prepared {clock.ElapsedMilliseconds} ms");
+            var (run, key) = toRun.Count == 0 && request.Build is null ? (null, "")
+                : options.KeepRunners ? await ServeAsync(bench, request, cancel)
+                : await RunAsync(bench, request, cancel);
+            timings.Add($"runner {run?.Elapsed.TotalMilliseconds ?? 0:0} ms");
             if (request.Build is not null)
             {
                 var build = RunnerProtocol.Read<BuildAnswer>(Path.Combine(request.Results, RunnerProtocol.BuildFile), key);
                 if (build is null)
                     return ChapterResult.Failed(chapter, Status.Error, $"The build did not finish: {Ended(run!)}", notes);
+                timings.Add($"build {build.Milliseconds:0} ms");
                 if (!build.Succeeded)
                     return ChapterResult.Failed(chapter, Status.Error, "The chapter does not compile:\n" + string.Join("\n", build.Errors), notes);
                 RunnerProtocol.Write(bench[BuildRecord.File], new BuildRecord(fingerprint, AssemblyStamp(benchChapter, options.Configuration)));
@@ -135,6 +144,8 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
             {
                 var file = Path.Combine(request.Results, RunnerProtocol.CheckFile(check.Name));
                 var answer = RunnerProtocol.Read<CheckAnswer>(file, key);
+                if (answer is not null)
+                    timings.Add($"{check.Name} {answer.Milliseconds:0} ms");
                 outcomes[check.Name] = answer switch
                 {
                     null when File.Exists(file) => new CheckResult(check.Name, Status.Error,
@@ -153,6 +164,8 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
                 server!.DropAccess(access);
         }
 
+        if (Environment.GetEnvironmentVariable("WORKBOOK_CHECK_TIMINGS") is "1")
+            Console.Error.WriteLine($"timings of {chapter.Name}: {string.Join(", ", timings)}, in all {clock.ElapsedMilliseconds} ms");
         var results = checks.Select(check => outcomes[check.Name]).ToList();
         var notRun = results.Where(r => r.Status == Status.Error).Select(r => r.Name).ToList();
         var status = results.Any(r => r.Status == Status.Fail) ? Status.Fail : notRun.Count > 0 ? Status.Error : Status.Pass;
@@ -166,23 +179,109 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
     /// Starts the runner in the sandbox on <paramref name="request"/>, hands it the key of its answers' seals on its standard
     /// input, and waits for it, or for its limits.
     /// </summary>
-    async Task<ChildRun> RunAsync(Workbench bench, RunnerRequest request, string key, CancellationToken cancel)
+    /// <returns>How the runner ended, and the key its answers are sealed with.</returns>
+    async Task<(ChildRun, string)> RunAsync(Workbench bench, RunnerRequest request, CancellationToken cancel)
     {
+        var key = RunnerProtocol.NewKey();
         var requestFile = Path.Combine(bench.Scratch, "request.json");
         RunnerProtocol.Write(requestFile, request);
-        var home = Path.Combine(bench.Scratch, "home");
-        var temp = Path.Combine(bench.Scratch, "tmp");
+        var run = await options.Sandbox.RunAsync(RunnerRun(bench, bench.Scratch, [ChapterRunner.Verb, requestFile]) with { StandardInput = key + "\n" }, cancel);
+        return (run, key);
+    }
+
+    /// <summary>
+    /// Hands <paramref name="request"/> to the runner that serves this workbench's gradings (starting one when there is none,
+    /// or when the last one ended) and waits for its answer, or for the limit on the clock; a runner that reaches the limit
+    /// is killed with everything it started, and the next grading starts another.
+    /// </summary>
+    /// <returns>How the request ended (as a run that timed out, or whose runner ended early), and the key of the seals.</returns>
+    async Task<(ChildRun, string)> ServeAsync(Workbench bench, RunnerRequest request, CancellationToken cancel)
+    {
+        if (!serving.TryGetValue(bench.Folder, out var runner) || runner.Child.Exited.IsCompleted)
+        {
+            Directory.CreateDirectory(bench.Session);
+            var child = await options.Sandbox.StartAsync(RunnerRun(bench, bench.Session, [ChapterRunner.ServeVerb]));
+            runner = (child, RunnerProtocol.NewKey());
+            await child.WriteLineAsync(runner.Key);
+            serving[bench.Folder] = runner;
+        }
+        var requestFile = Path.Combine(bench.Scratch, "request.json");
+        RunnerProtocol.Write(requestFile, request);
+        var done = Path.Combine(request.Results, RunnerProtocol.DoneFile);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await runner.Child.WriteLineAsync(requestFile);
+        }
+        catch (IOException)
+        {
+            // The runner ended meanwhile: said below.
+        }
+        while (!File.Exists(done) && !runner.Child.Exited.IsCompleted && clock.Elapsed < options.Limits.WallClock)
+            await Task.Delay(20, cancel);
+        if (File.Exists(done))
+            return (new ChildRun(0, "", "", false, false, clock.Elapsed), runner.Key);
+        var timedOut = !runner.Child.Exited.IsCompleted;
+        var exitCode = timedOut ? 137 : runner.Child.ExitCode;
+        var printed = runner.Child.Output;
+        runner.Child.Dispose();
+        serving.TryRemove(bench.Folder, out _);
+        return (new ChildRun(exitCode, "", printed, timedOut, false, clock.Elapsed), runner.Key);
+    }
+
+    /// <summary>The runner's run in the sandbox: the workbench's copy and scratch folder writable, what .NET needs read-only.</summary>
+    SandboxRun RunnerRun(Workbench bench, string folder, IReadOnlyList<string> arguments)
+    {
+        var home = Path.Combine(folder, "home");
+        var temp = Path.Combine(folder, "tmp");
         Directory.CreateDirectory(home);
         Directory.CreateDirectory(temp);
         var environment = ChildEnvironment.For(home, temp);
         environment["DOTNET_GCHeapHardLimit"] = "0x80000000"; // 2 GiB: the runner loads EF Core and the chapter
         var runner = Path.GetFullPath(options.Runner);
-        return await options.Sandbox.RunAsync(new SandboxRun(
-            ChildEnvironment.Dotnet, [runner, ChapterRunner.Verb, requestFile], bench.Scratch, environment,
+        return new SandboxRun(ChildEnvironment.Dotnet, [runner, .. arguments], folder, environment,
             ReadOnly: [ChildEnvironment.DotnetRoot, LearnerEnvironment.PackagesFolder, Path.GetDirectoryName(runner)!,
                 Path.Combine(root, "Directory.Build.props"), Path.Combine(root, "Directory.Packages.props")],
-            Writable: [bench.Source, bench.Scratch],
-            options.Limits, StandardInput: key + "\n"), cancel);
+            Writable: [bench.Source, bench.Scratch, folder],
+            options.Limits);
+    }
+
+    /// <summary>
+    /// Builds <paramref name="chapter"/> again from scratch (<c>--no-incremental</c>) in the runner that serves its gradings,
+    /// so that the SDK's build servers in its sandbox are up and warm before the learner's first save (watch mode does this
+    /// while the learner reads the first result). Whether it compiles is the next grading's to say.
+    /// </summary>
+    /// <param name="chapter">The learner's chapter.</param>
+    public async Task WarmUpAsync(Chapter chapter)
+    {
+        if (!options.KeepRunners)
+            return;
+        try
+        {
+            using var bench = await Workbench.OpenAsync(chapter, root, options.CacheRoot, options.Limits.WallClock);
+            bench.Mirror(chapter);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+        var timings = new List<string>();
+        var fingerprint = ChapterBuild.Fingerprint(chapter, options.Configuration, root);
+            var request = new RunnerRequest(chapter.Info, chapter.Info, bench.Source, options.Configuration,
+                new BuildRequest(Path.Combine(root, "Directory.Build.props"), Path.Combine(root, "Directory.Packages.props"), LearnerEnvironment.SdkLanguage, Rebuild: true),
+                [], null, null, options.ProgramTimeLimit.TotalSeconds, Path.Combine(bench.Scratch, "results"));
+            var (_, key) = await ServeAsync(bench, request, CancellationToken.None);
+            if (RunnerProtocol.Read<BuildAnswer>(Path.Combine(request.Results, RunnerProtocol.BuildFile), key) is { Succeeded: true })
+                RunnerProtocol.Write(bench[BuildRecord.File], new BuildRecord(fingerprint, AssemblyStamp(new Chapter(chapter.Info, bench.Source), options.Configuration)));
+        }
+        catch (Exception error) when (error is TimeoutException or IOException or UnauthorizedAccessException or FileNotFoundException)
+        {
+            // A chapter that cannot be warmed up is graded all the same; the grading says what is wrong.
+        }
+    }
+
+    /// <summary>Ends the runners that serve gradings one after another, with everything they started.</summary>
+    public void Dispose()
+    {
+        foreach (var (child, _) in serving.Values)
+            child.Dispose();
+        serving.Clear();
     }
 
     /// <summary>Why the runner ended before it answered, in words for the report.</summary>
@@ -427,8 +526,12 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
 /// <param name="UseCache">Take the result of a chapter whose inputs have not changed since it was last graded from <see cref="ResultCache"/>.</param>
 /// <param name="TimeLimit">How long one run of the chapter's program may take; the runner's limits follow from it (<see cref="Limits"/>).</param>
 /// <param name="Configuration">The MSBuild configuration to build chapters in.</param>
+/// <param name="KeepRunners">
+/// Keep one runner per chapter running between gradings, serving one after another with the SDK's build servers warm in
+/// its sandbox (watch mode); <see cref="Grader.Dispose"/> ends them. Otherwise each grading starts a runner of its own.
+/// </param>
 public sealed record GraderOptions(string Runner, Sandbox Sandbox, string CacheRoot, bool UseCache = false, TimeSpan? TimeLimit = null,
-    string Configuration = Grader.DefaultConfiguration)
+    string Configuration = Grader.DefaultConfiguration, bool KeepRunners = false)
 {
     /// <summary>How long a run of the chapter's program may take: <see cref="TimeLimit"/>, 120 s by default.</summary>
     public TimeSpan ProgramTimeLimit => TimeLimit ?? TimeSpan.FromSeconds(120);

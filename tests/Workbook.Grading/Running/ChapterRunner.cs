@@ -16,6 +16,12 @@ public static class ChapterRunner
     public const string Verb = "--run-chapter";
 
     /// <summary>
+    /// The command-line word that makes the check command a runner that serves one request after another (watch mode):
+    /// <c>Workbook.Check.dll --serve-chapters</c>, each request's file named on a line of its standard input.
+    /// </summary>
+    public const string ServeVerb = "--serve-chapters";
+
+    /// <summary>
     /// Serves one request: the build if asked, then every check, all answers written to the results folder and sealed with
     /// the key the first line of standard input holds (<see cref="RunnerProtocol.Seal"/>), read before any learner code runs.
     /// </summary>
@@ -31,17 +37,50 @@ public static class ChapterRunner
             await Console.Error.WriteLineAsync($"The runner's request {requestFile}, or its key, cannot be read.");
             return 2;
         }
+        await ServeAsync(request, key!, keepBuildServers: false);
+        return 0;
+    }
+
+    /// <summary>
+    /// Serves requests one after another: the first line of standard input is the key of the seals, each next line names a
+    /// request file; after each request, a sealed <see cref="RunnerProtocol.DoneFile"/> in its results folder says it is
+    /// served. The SDK's build servers run in the sandbox for as long as the runner does, so that each build after the
+    /// first is quick; each build's chapter is loaded afresh. Ends when standard input ends.
+    /// </summary>
+    /// <returns>0 at the end of standard input; 2 when the key cannot be read.</returns>
+    public static async Task<int> ServeAsync()
+    {
+        DieWithParent();
+        var key = await Console.In.ReadLineAsync();
+        if (key is not { Length: 64 })
+            return 2;
+        while (await Console.In.ReadLineAsync() is { } requestFile)
+        {
+            if (RunnerProtocol.Read<RunnerRequest>(requestFile) is not { } request)
+                continue;
+            await ServeAsync(request, key, keepBuildServers: true);
+            RunnerProtocol.Write(Path.Combine(request.Results, RunnerProtocol.DoneFile), new BuildAnswer(true, []), key);
+        }
+        return 0;
+    }
+
+    static async Task ServeAsync(RunnerRequest request, string key, bool keepBuildServers)
+    {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         Directory.CreateDirectory(request.Results);
         var chapter = new Chapter(request.Chapter, request.Folder);
 
         if (request.Build is { } build)
         {
-            var answer = await BuildAsync(chapter, request, build);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var answer = await BuildAsync(chapter, request, build, keepBuildServers);
+            answer = answer with { Milliseconds = clock.Elapsed.TotalMilliseconds };
             RunnerProtocol.Write(Path.Combine(request.Results, RunnerProtocol.BuildFile), answer, key);
             if (!answer.Succeeded)
-                return 0;
+                return;
         }
+        if (request.Checks.Count == 0)
+            return;
 
         ChapterAssembly assembly;
         try
@@ -52,7 +91,7 @@ public static class ChapterRunner
         {
             foreach (var name in request.Checks)
                 RunnerProtocol.Write(Path.Combine(request.Results, RunnerProtocol.CheckFile(name)), new CheckAnswer(name, [], Error: error.Message), key);
-            return 0;
+            return;
         }
 
         using var bridge = request.Postgres is { Socket: { } socket } postgres ? SocketBridge.TcpToUnix(postgres.Access.Port, socket) : null;
@@ -61,10 +100,10 @@ public static class ChapterRunner
         var checks = request.Checks.Select(Checks.Named).OrderByDescending(check => check.RunsProgram).ToList();
         await Task.WhenAll(checks.Select(check => Task.Run(async () =>
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var answer = await AnswerAsync(check, context);
-            RunnerProtocol.Write(Path.Combine(request.Results, RunnerProtocol.CheckFile(check.Name)), answer, key);
+            RunnerProtocol.Write(Path.Combine(request.Results, RunnerProtocol.CheckFile(check.Name)), answer with { Milliseconds = clock.Elapsed.TotalMilliseconds }, key);
         })));
-        return 0;
     }
 
     /// <summary>Runs one check; what it threw becomes a failure of the chapter, or an error when a limit was reached.</summary>
@@ -92,12 +131,19 @@ public static class ChapterRunner
         }
     }
 
-    static async Task<BuildAnswer> BuildAsync(Chapter chapter, RunnerRequest request, BuildRequest build)
+    static async Task<BuildAnswer> BuildAsync(Chapter chapter, RunnerRequest request, BuildRequest build, bool keepBuildServers)
     {
         var environment = ChildEnvironment.For(Environment.GetEnvironmentVariable("HOME") ?? Path.GetTempPath(), Path.GetTempPath());
         environment["DOTNET_CLI_UI_LANGUAGE"] = build.UiLanguage;
-        var run = await ChildProcess.RunAsync(ChildEnvironment.Dotnet,
-            ChapterBuild.Arguments(chapter.ProjectFile, request.Configuration, build.BuildProps, build.PackagesProps),
+        if (keepBuildServers)
+        {
+            // The compiler and MSBuild servers, which live in the sandbox as long as this runner serves.
+            environment["UseSharedCompilation"] = "true";
+            environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "1";
+            environment.Remove("MSBUILDDISABLENODEREUSE");
+        }
+        var arguments = ChapterBuild.Arguments(chapter.ProjectFile, request.Configuration, build.BuildProps, build.PackagesProps);
+        var run = await ChildProcess.RunAsync(ChildEnvironment.Dotnet, build.Rebuild ? [.. arguments, "--no-incremental"] : arguments,
             chapter.Folder, environment, TimeSpan.FromMinutes(5));
         if (run.TimedOut)
             return new BuildAnswer(false, ["The build ran longer than 300 s and was stopped (a target of the project that never ends?)."]);

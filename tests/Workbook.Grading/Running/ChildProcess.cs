@@ -90,7 +90,7 @@ public static class ChildProcess
     /// its parent (bubblewrap's <c>--die-with-parent</c>, the runner's own request), and the kernel takes the parent to be
     /// the thread that started it: a pool thread that retires while the child runs would kill it.
     /// </summary>
-    static Task<Process> StartOnOwnThreadAsync(ProcessStartInfo start)
+    internal static Task<Process> StartOnOwnThreadAsync(ProcessStartInfo start)
     {
         var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
@@ -120,7 +120,7 @@ public static class ChildProcess
         return started.Task;
     }
 
-    static void Kill(Process process)
+    internal static void Kill(Process process)
     {
         try
         {
@@ -137,7 +137,7 @@ public static class ChildProcess
     /// <paramref name="cap"/> characters.
     /// </summary>
     /// <returns>True when the stream was longer than the cap.</returns>
-    static async Task<bool> ReadCappedAsync(StreamReader reader, StringBuilder kept, int cap, CancellationToken stop)
+    internal static async Task<bool> ReadCappedAsync(StreamReader reader, StringBuilder kept, int cap, CancellationToken stop)
     {
         var buffer = new char[8192];
         var cut = false;
@@ -171,3 +171,70 @@ public static class ChildProcess
 /// <param name="OutputCut">True when an output stream was longer than the cap and was cut.</param>
 /// <param name="Elapsed">How long it ran, wall-clock.</param>
 public sealed record ChildRun(int ExitCode, string StandardOutput, string StandardError, bool TimedOut, bool OutputCut, TimeSpan Elapsed);
+
+/// <summary>
+/// A child process left running with its standard input open, for a runner that serves one request after another: the
+/// caller writes lines to it, watches for it to end, and disposes it to kill it with everything it started.
+/// </summary>
+public sealed class RunningChild : IDisposable
+{
+    readonly Process process;
+    readonly StringBuilder output = new();
+
+    RunningChild(Process process, int outputCap)
+    {
+        this.process = process;
+        _ = ChildProcess.ReadCappedAsync(process.StandardOutput, output, outputCap, CancellationToken.None);
+        _ = ChildProcess.ReadCappedAsync(process.StandardError, output, outputCap, CancellationToken.None);
+        Exited = process.WaitForExitAsync();
+    }
+
+    /// <summary>Completes when the process ends.</summary>
+    public Task Exited { get; }
+
+    /// <summary>The process's exit code, once it has ended.</summary>
+    public int ExitCode => process.ExitCode;
+
+    /// <summary>What it printed so far, both streams, up to the cap.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+                return output.ToString();
+        }
+    }
+
+    /// <summary>Starts <paramref name="program"/> with exactly <paramref name="environment"/>.</summary>
+    /// <exception cref="System.ComponentModel.Win32Exception">The program cannot be started.</exception>
+    public static async Task<RunningChild> StartAsync(string program, IReadOnlyList<string> arguments, string workingFolder,
+        IReadOnlyDictionary<string, string> environment, int outputCap)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            WorkingDirectory = workingFolder, UseShellExecute = false,
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8, StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        start.Environment.Clear();
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+        var process = await ChildProcess.StartOnOwnThreadAsync(start);
+        process.StandardInput.AutoFlush = true;
+        return new RunningChild(process, outputCap);
+    }
+
+    /// <summary>Writes one line to its standard input.</summary>
+    /// <exception cref="IOException">It has ended.</exception>
+    public Task WriteLineAsync(string line) => process.StandardInput.WriteLineAsync(line);
+
+    /// <summary>Kills it with everything it started, if it still runs.</summary>
+    public void Dispose()
+    {
+        ChildProcess.Kill(process);
+        process.Dispose();
+    }
+}
+

@@ -21,6 +21,9 @@ public static class RunnerProtocol
     /// <summary>The file of the build's answer in the results folder.</summary>
     public const string BuildFile = "build.json";
 
+    /// <summary>The file a serving runner writes, sealed, once it has served a request (<see cref="ChapterRunner.ServeAsync()"/>).</summary>
+    public const string DoneFile = "done.json";
+
     /// <summary>The file of a check's answer in the results folder.</summary>
     /// <param name="check">The check's name.</param>
     public static string CheckFile(string check) => $"check-{check}.json";
@@ -88,7 +91,9 @@ public sealed record RunnerRequest(
 /// <param name="BuildProps">The grading workbook's <c>Directory.Build.props</c>, so that a chapter builds the same anywhere.</param>
 /// <param name="PackagesProps">Its <c>Directory.Packages.props</c>.</param>
 /// <param name="UiLanguage">The language the learner's SDK speaks (<c>DOTNET_CLI_UI_LANGUAGE</c>), for the compiler's messages.</param>
-public sealed record BuildRequest(string BuildProps, string PackagesProps, string UiLanguage);
+/// <param name="Rebuild">Build everything again (<c>--no-incremental</c>): what watch mode asks at its start, so that the build
+/// servers are up and warm for the first save.</param>
+public sealed record BuildRequest(string BuildProps, string PackagesProps, string UiLanguage, bool Rebuild = false);
 
 /// <summary>PostgreSQL for the checks that need a server.</summary>
 /// <param name="Access">The databases and their user, as the chapter's program reaches them (host and port).</param>
@@ -102,11 +107,19 @@ public sealed record PostgresRequest(PostgresAccess Access, string? Socket);
 /// <summary>The runner's answer about the build.</summary>
 /// <param name="Succeeded">True when <c>dotnet build</c> succeeded.</param>
 /// <param name="Errors">The compiler's and MSBuild's error lines, each once, paths relative to the chapter folder.</param>
-public sealed record BuildAnswer(bool Succeeded, IReadOnlyList<string> Errors);
+public sealed record BuildAnswer(bool Succeeded, IReadOnlyList<string> Errors)
+{
+    /// <summary>How long the build took, in milliseconds (for <c>WORKBOOK_CHECK_TIMINGS</c>).</summary>
+    public double Milliseconds { get; init; }
+}
 
 /// <summary>The runner's answer about one check.</summary>
 /// <param name="Name">The check's name.</param>
 /// <param name="Outputs">What it produced, to compare with the expectations; empty when it could not finish.</param>
 /// <param name="Failure">Why it could not finish because of the chapter's code (an exception it threw): a failure of the chapter.</param>
 /// <param name="Error">Why it could not finish for a reason that says nothing of the work (a limit reached): an error of the check.</param>
-public sealed record CheckAnswer(string Name, IReadOnlyList<Output> Outputs, string? Failure = null, string? Error = null);
+public sealed record CheckAnswer(string Name, IReadOnlyList<Output> Outputs, string? Failure = null, string? Error = null)
+{
+    /// <summary>How long the check took, in milliseconds (for <c>WORKBOOK_CHECK_TIMINGS</c>).</summary>
+    public double Milliseconds { get; init; }
+}

@@ -97,22 +97,49 @@ public sealed class Sandbox
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled.</exception>
     public Task<ChildRun> RunAsync(SandboxRun run, CancellationToken cancel = default)
     {
+        var (program, arguments, environment) = CommandLine(run);
+        return ChildProcess.RunAsync(program, arguments, run.WorkingFolder, environment, run.Limits.WallClock, run.StandardInput, run.Limits.OutputCap, cancel);
+    }
+
+    /// <summary>
+    /// Starts a program as <paramref name="run"/> says, in the sandbox where there is one, and leaves it running with its
+    /// standard input open: a runner that serves one request after another (watch mode). Its wall-clock limit is the
+    /// caller's to keep, per request; its CPU-time limit is left out, since a long session adds up.
+    /// </summary>
+    /// <param name="run">What to run and what it may see.</param>
+    /// <returns>The running process; dispose it to kill it with everything it started.</returns>
+    /// <exception cref="System.ComponentModel.Win32Exception">The program (or bwrap) cannot be started.</exception>
+    public Task<RunningChild> StartAsync(SandboxRun run)
+    {
+        var (program, arguments, environment) = CommandLine(run with { Limits = run.Limits with { CpuTime = TimeSpan.Zero } });
+        return RunningChild.StartAsync(program, arguments, run.WorkingFolder, environment, run.Limits.OutputCap);
+    }
+
+    /// <summary>
+    /// The program, arguments and environment that run <paramref name="run"/>: bwrap with its binds and the run's environment
+    /// where there is a sandbox, <c>prlimit</c> with the limits where there is one, then the program.
+    /// </summary>
+    (string Program, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment) CommandLine(SandboxRun run)
+    {
         var limited = new List<string>();
         if (Prlimit is not null)
         {
+            limited.AddRange([Prlimit, $"--data={run.Limits.Memory.ToString(CultureInfo.InvariantCulture)}"]);
             // A soft limit below the hard one: the kernel sends SIGXCPU at the soft one (exit code 152, which says why) and
             // SIGKILL only at the hard one, for a process that ignores SIGXCPU.
-            var cpu = (int)Math.Ceiling(run.Limits.CpuTime.TotalSeconds);
-            limited.AddRange([Prlimit, $"--cpu={cpu}:{cpu + 5}",
-                $"--data={run.Limits.Memory.ToString(CultureInfo.InvariantCulture)}", "--"]);
+            if (run.Limits.CpuTime > TimeSpan.Zero)
+            {
+                var cpu = (int)Math.Ceiling(run.Limits.CpuTime.TotalSeconds);
+                limited.Add($"--cpu={cpu}:{cpu + 5}");
+            }
+            limited.Add("--");
         }
         limited.Add(run.Program);
         limited.AddRange(run.Arguments);
         var environment = new Dictionary<string, string>(run.Environment);
 
         if (Bubblewrap is null)
-            return ChildProcess.RunAsync(limited[0], limited.Skip(1).ToList(), run.WorkingFolder, environment, run.Limits.WallClock,
-                run.StandardInput, run.Limits.OutputCap, cancel);
+            return (limited[0], limited.Skip(1).ToList(), environment);
 
         var arguments = new List<string> { "--die-with-parent", "--new-session", "--unshare-all", "--cap-drop", "ALL" };
         arguments.AddRange(SystemBinds());
@@ -131,8 +158,7 @@ public sealed class Sandbox
             arguments.AddRange(["--setenv", name, value]);
         arguments.AddRange(["--chdir", run.WorkingFolder, "--"]);
         arguments.AddRange(limited);
-        return ChildProcess.RunAsync(Bubblewrap, arguments, run.WorkingFolder, new Dictionary<string, string>(), run.Limits.WallClock,
-            run.StandardInput, run.Limits.OutputCap, cancel);
+        return (Bubblewrap, arguments, new Dictionary<string, string>());
     }
 }
 

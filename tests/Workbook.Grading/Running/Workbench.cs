@@ -132,12 +132,24 @@ public sealed class Workbench : IDisposable
         return changed;
     }
 
+    /// <summary>
+    /// Empties the scratch folder but keeps the folder itself: a runner that serves one grading after another (watch mode)
+    /// has it bound into its sandbox, and a folder made anew would not be the one it sees.
+    /// </summary>
     void EmptyScratch()
     {
-        if (Directory.Exists(Scratch))
-            Directory.Delete(Scratch, recursive: true);
         Directory.CreateDirectory(Scratch);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(Scratch))
+        {
+            if (Directory.Exists(entry) && new DirectoryInfo(entry).LinkTarget is null)
+                Directory.Delete(entry, recursive: true);
+            else
+                File.Delete(entry);
+        }
     }
+
+    /// <summary>The folder of a runner that serves this workbench's gradings one after another (watch mode): its home and temp folder.</summary>
+    public string Session => Path.Combine(Folder, "session");
 
     /// <summary>
     /// Deletes the workbenches under <paramref name="cacheRoot"/> that no grading opened for <paramref name="unused"/>
