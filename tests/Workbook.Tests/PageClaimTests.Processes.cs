@@ -213,7 +213,7 @@ public sealed partial class PageClaimTests
     }
 
     /// <summary>
-    /// Page 06, step 6.1 (lines 96-98): the backup goes "in a <c>backups</c> folder beside the database file". Chapter 06's
+    /// Page 06, step 6.1 (lines 96-97): the backup goes "in a <c>backups</c> folder beside the database file". Chapter 06's
     /// built program with <c>DATABASE_URL</c> naming a file in a folder of its own, run from another folder: the backup is
     /// <c>backups/app-&lt;stamp&gt;.db</c> beside that file, and neither the folder it ran from nor the chapter's folder
     /// (where <c>BaseDir</c> points) gets a <c>backups</c> entry.
