@@ -26,13 +26,24 @@ public sealed class WorkbookCopy : IDisposable
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(temp[file])!);
             File.Copy(System.IO.Path.Combine(root, file), temp[file]);
         }
-        ChapterFolder = temp[System.IO.Path.Combine(track, chapter.Name)];
+        ChapterFolder = Add(track, chapter);
+    }
+
+    /// <summary>Copies one more chapter into the copy, beside the first, as the workbook holds it.</summary>
+    /// <param name="track"><c>solutions</c> or <c>chapters</c>.</param>
+    /// <param name="chapter">The chapter to copy.</param>
+    /// <returns>The copied chapter's folder.</returns>
+    /// <exception cref="IOException">A file cannot be copied, or the chapter is in the copy already.</exception>
+    public string Add(string track, Chapter chapter)
+    {
+        var folder = temp[System.IO.Path.Combine(track, chapter.Name)];
         foreach (var file in chapter.Files())
         {
-            var target = System.IO.Path.Combine(ChapterFolder, file);
+            var target = System.IO.Path.Combine(folder, file);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
             File.Copy(System.IO.Path.Combine(chapter.Folder, file), target);
         }
+        return folder;
     }
 
     /// <summary>The copy's root folder.</summary>
