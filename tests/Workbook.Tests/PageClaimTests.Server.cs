@@ -77,7 +77,8 @@ public sealed partial class PageClaimTests
             Assert.Contains("no password supplied", open.StandardError);
             Assert.NotEqual(0, open.ExitCode);
 
-            File.SetUnixFileMode(passFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(passFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             var closed = await ChildProcess.RunAsync(Psql(server), arguments, home.Path, environment, Generous);
             Assert.True(closed is { ExitCode: 0, StandardOutput: "1\n" }, closed.StandardError);
         }
