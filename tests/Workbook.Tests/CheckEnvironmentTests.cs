@@ -19,8 +19,7 @@ public sealed class CheckEnvironmentTests
     public async Task The_learners_DATABASE_URL_and_user_secrets_are_ignored_and_reported()
     {
         using var learner = new LearnerCopy("solutions", "03-first-migration");
-        await learner.DotnetAsync("build", "--nologo", "-v", "q");
-        await learner.DotnetAsync("ef", "database", "update", "--no-build");
+        await learner.BuildAndUpdateAsync();
 
         var withUrl = await learner.CheckAsync(new Dictionary<string, string?> { ["DATABASE_URL"] = "postgresql://blog:s3cret@localhost/blog" });
         Assert.True(withUrl.Status == "pass", withUrl.ToString());

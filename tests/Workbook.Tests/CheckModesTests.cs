@@ -228,8 +228,7 @@ public sealed class CheckModesTests
     public async Task Two_checks_of_one_chapter_at_once_give_the_verdict_each_gives_alone()
     {
         using var learner = new LearnerCopy("solutions", "03-first-migration");
-        await learner.DotnetAsync("build", "--nologo", "-v", "q");
-        await learner.DotnetAsync("ef", "database", "update", "--no-build");
+        await learner.BuildAndUpdateAsync();
         using var cache = new TempFolder();
         var environment = new Dictionary<string, string?> { [Workbench.CacheVariable] = cache.Path };
         var alone = await learner.CheckAsync(environment);
@@ -268,8 +267,7 @@ public sealed class CheckModesTests
     public async Task A_database_the_learners_program_holds_locked_is_graded_all_the_same()
     {
         using var learner = new LearnerCopy("solutions", "04-comment-relationship");
-        await learner.DotnetAsync("build", "--nologo", "-v", "q");
-        await learner.DotnetAsync("ef", "database", "update", "--no-build");
+        await learner.BuildAndUpdateAsync();
         using var cache = new TempFolder();
         var environment = new Dictionary<string, string?> { [Workbench.CacheVariable] = cache.Path };
         var beside = Directory.GetFiles(learner.Folder, "app.db*").Order().ToList();

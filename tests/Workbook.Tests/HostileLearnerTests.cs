@@ -40,10 +40,7 @@ public sealed class HostileLearnerTests
         using var cache = new TempFolder();
         var id = Guid.NewGuid().ToString("N")[..10];
         var secretInEnvironment = $"env-secret-{id}";
-        var secretInSecrets = $"secrets-secret-{id}";
-        var secrets = Path.Combine(instructor.Path, ".microsoft", "usersecrets", "efcore-workbook-blog");
-        Directory.CreateDirectory(secrets);
-        File.WriteAllText(Path.Combine(secrets, "secrets.json"), $$"""{ "DATABASE_URL": "postgresql://blog:{{secretInSecrets}}@db.example.com/blog" }""");
+        var (secrets, secretInSecrets) = UserSecrets(instructor, id);
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -155,10 +152,7 @@ public sealed class HostileLearnerTests
         using var instructor = new TempFolder();
         using var cache = new TempFolder();
         var id = Guid.NewGuid().ToString("N")[..10];
-        var secretInSecrets = $"secrets-secret-{id}";
-        var secrets = Path.Combine(instructor.Path, ".microsoft", "usersecrets", "efcore-workbook-blog");
-        Directory.CreateDirectory(secrets);
-        File.WriteAllText(Path.Combine(secrets, "secrets.json"), $$"""{ "DATABASE_URL": "postgresql://blog:{{secretInSecrets}}@db.example.com/blog" }""");
+        var (secrets, secretInSecrets) = UserSecrets(instructor, id);
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -180,6 +174,19 @@ public sealed class HostileLearnerTests
         Assert.True(File.Exists(outside), "without the sandbox, the learner's code writes outside its chapter");
         Assert.Contains(secretInSecrets, File.ReadAllText(Path.Combine(classroom.Path, "check-results", "reach-out.json")));
         Assert.Contains("No sandbox (--no-sandbox)", run.StandardOutput + File.ReadAllText(Path.Combine(classroom.Path, "check-results", "reach-out.json")));
+    }
+
+    /// <summary>
+    /// User secrets of the workbook in the instructor's home <paramref name="home"/>: a <c>DATABASE_URL</c> whose password is
+    /// a secret no result may show. Returns the secrets' folder and the secret.
+    /// </summary>
+    static (string Folder, string Secret) UserSecrets(TempFolder home, string id)
+    {
+        var secret = $"secrets-secret-{id}";
+        var folder = Path.Combine(home.Path, ".microsoft", "usersecrets", "efcore-workbook-blog");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "secrets.json"), $$"""{ "DATABASE_URL": "postgresql://blog:{{secret}}@db.example.com/blog" }""");
+        return (folder, secret);
     }
 
     /// <summary>Writes a learner's clone of chapter 02's solution into the class folder, with <paramref name="edits"/> made to it.</summary>

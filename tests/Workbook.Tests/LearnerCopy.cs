@@ -66,6 +66,23 @@ public sealed class LearnerCopy : IDisposable
         Assert.True(run.ExitCode == 0, run.Transcript("dotnet " + string.Join(' ', arguments)));
     }
 
+    /// <summary>Applies a unified diff to the chapter with <c>git apply</c> (paths relative to the chapter folder) and asserts that it applied.</summary>
+    /// <param name="patch">The patch file.</param>
+    public async Task ApplyAsync(string patch)
+    {
+        var apply = await ChildProcess.RunAsync("git", ["apply", "--whitespace=nowarn", patch], Folder,
+            new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin", ["HOME"] = TestEnvironment.Home },
+            TimeSpan.FromMinutes(1));
+        Assert.True(apply.ExitCode == 0, $"git apply {Path.GetFileName(patch)} failed:\n{apply.StandardOutput}{apply.StandardError}");
+    }
+
+    /// <summary>Builds the chapter and applies its migrations to its <c>app.db</c>, as a learner does, and asserts that both succeeded.</summary>
+    public async Task BuildAndUpdateAsync()
+    {
+        await DotnetAsync("build", "--nologo", "-v", "q");
+        await DotnetAsync("ef", "database", "update", "--no-build");
+    }
+
     /// <summary>Runs <c>dotnet &lt;arguments&gt;</c> as <see cref="DotnetAsync"/> does, for a command that may fail: its exit code and output.</summary>
     public Task<ProgramRun> RunDotnetAsync(params string[] arguments) =>
         DotnetCommand.RunAsync(Folder, arguments, TestEnvironment.ForChapterCode());

@@ -15,8 +15,7 @@ public sealed class PitfallTests
     public async Task Two_programs_that_opened_different_files()
     {
         using var learner = new LearnerCopy("solutions", "03-first-migration");
-        await learner.DotnetAsync("build", "--nologo", "-v", "q");
-        await learner.DotnetAsync("ef", "database", "update", "--no-build");
+        await learner.BuildAndUpdateAsync();
         File.Move(learner["app.db"], Path.Combine(learner.Root, "app.db"));
 
         var check = await learner.CheckAsync();
@@ -83,12 +82,8 @@ public sealed class PitfallTests
         using var learner = new LearnerCopy("solutions", "04-comment-relationship");
         var migration = learner.Find("_CommentsTable.cs");
         var original = File.ReadAllText(migration);
-        var index = original.IndexOf("            migrationBuilder.CreateIndex(\n                name: \"IX_Comments_Timestamp\"", StringComparison.Ordinal);
-        Assert.True(index > 0, "the migration creates IX_Comments_Timestamp");
-        var end = original.IndexOf(");\n", index, StringComparison.Ordinal) + 3;
-        File.WriteAllText(migration, original[..index] + original[end..].TrimStart('\n'));
-        await learner.DotnetAsync("build", "--nologo", "-v", "q");
-        await learner.DotnetAsync("ef", "database", "update", "--no-build");
+        File.WriteAllText(migration, WithoutTimestampIndex(original));
+        await learner.BuildAndUpdateAsync();
         File.WriteAllText(migration, original);
 
         var check = await learner.CheckAsync();
@@ -107,13 +102,9 @@ public sealed class PitfallTests
     public async Task A_right_database_whose_migration_was_edited_afterwards_fails()
     {
         using var learner = new LearnerCopy("solutions", "04-comment-relationship");
-        await learner.DotnetAsync("build", "--nologo", "-v", "q");
-        await learner.DotnetAsync("ef", "database", "update", "--no-build");
+        await learner.BuildAndUpdateAsync();
         var migration = learner.Find("_CommentsTable.cs");
-        var original = File.ReadAllText(migration);
-        var index = original.IndexOf("            migrationBuilder.CreateIndex(\n                name: \"IX_Comments_Timestamp\"", StringComparison.Ordinal);
-        var end = original.IndexOf(");\n", index, StringComparison.Ordinal) + 3;
-        File.WriteAllText(migration, original[..index] + original[end..].TrimStart('\n'));
+        File.WriteAllText(migration, WithoutTimestampIndex(File.ReadAllText(migration)));
 
         var check = await learner.CheckAsync();
 
@@ -132,8 +123,7 @@ public sealed class PitfallTests
     public async Task A_migration_redone_as_the_page_says_is_no_pitfall()
     {
         using var learner = new LearnerCopy("solutions", "03-first-migration");
-        await learner.DotnetAsync("build", "--nologo", "-v", "q");
-        await learner.DotnetAsync("ef", "database", "update", "--no-build");
+        await learner.BuildAndUpdateAsync();
         await learner.DotnetAsync("ef", "database", "update", "0", "--no-build");
         await learner.DotnetAsync("ef", "migrations", "remove", "--no-build");
         learner.Edit("Models/User.cs", "[Index(nameof(Email), IsUnique = true)]\n", "");
@@ -159,10 +149,7 @@ public sealed class PitfallTests
     {
         Postgres.RequireFor("07-postgresql");
         using var learner = new LearnerCopy("solutions", "07-postgresql");
-        var apply = await ChildProcess.RunAsync("git", ["apply", Path.Combine(StepTests.Patches, "07-postgresql", "7.3.patch")], learner.Folder,
-            new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin", ["HOME"] = TestEnvironment.Home },
-            TimeSpan.FromMinutes(1));
-        Assert.True(apply.ExitCode == 0, apply.StandardError);
+        await learner.ApplyAsync(Path.Combine(StepTests.Patches, "07-postgresql", "7.3.patch"));
 
         var check = await learner.CheckAsync();
 
@@ -190,5 +177,14 @@ public sealed class PitfallTests
         Assert.StartsWith("Pitfall: A scaffolded migration dropped a column and added an empty one", check.Message("keeps-data"));
         Assert.Contains("+ 1 | \"\" | 2026-11-20 09:00:00 | user 1", check.Message("keeps-data"));
         Assert.Equal("6.3", check.Hints("keeps-data")[0]);
+    }
+
+    /// <summary>Chapter 04's <c>CommentsTable</c> migration without the step that creates the <c>Timestamp</c> index.</summary>
+    static string WithoutTimestampIndex(string migration)
+    {
+        var index = migration.IndexOf("            migrationBuilder.CreateIndex(\n                name: \"IX_Comments_Timestamp\"", StringComparison.Ordinal);
+        Assert.True(index > 0, "the migration creates IX_Comments_Timestamp");
+        var end = migration.IndexOf(");\n", index, StringComparison.Ordinal) + 3;
+        return migration[..index] + migration[end..].TrimStart('\n');
     }
 }

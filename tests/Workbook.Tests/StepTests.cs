@@ -45,16 +45,12 @@ public sealed class StepTests
         Assert.True(File.Exists(patch), $"Step {step} has no patch that undoes it: {Path.GetRelativePath(Solutions.Root, patch)}");
 
         using var learner = new LearnerCopy("solutions", chapter);
-        var apply = await ChildProcess.RunAsync("git", ["apply", "--whitespace=nowarn", "--unidiff-zero", patch], learner.Folder,
-            new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin", ["HOME"] = TestEnvironment.Home },
-            TimeSpan.FromMinutes(1));
-        Assert.True(apply.ExitCode == 0, $"git apply {Path.GetFileName(patch)} failed:\n{apply.StandardOutput}{apply.StandardError}");
+        await learner.ApplyAsync(patch);
         var stepInfo = info.Steps.Single(s => s.Id == step);
         if (info.Checks.Contains("app-db") && !stepInfo.Checks.Any(c => c.StartsWith("app-db", StringComparison.Ordinal))
             && Directory.Exists(learner["Migrations"]))
         {
-            await learner.DotnetAsync("build", "--nologo", "-v", "q");
-            await learner.DotnetAsync("ef", "database", "update", "--no-build");
+            await learner.BuildAndUpdateAsync();
         }
 
         var result = await TestGrading.Grader.GradeAsync(new Chapter(info, learner.Folder));

@@ -28,22 +28,7 @@ public static class ChildProcess
         string program, IReadOnlyList<string> arguments, string workingFolder, IReadOnlyDictionary<string, string> environment,
         TimeSpan timeLimit, string? standardInput = null, int outputCap = DefaultOutputCap, CancellationToken cancel = default)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingFolder,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        start.Environment.Clear();
-        foreach (var (name, value) in environment)
-            start.Environment[name] = value;
-
+        var start = StartInfo(program, arguments, workingFolder, environment);
         var clock = Stopwatch.StartNew();
         using var process = await StartOnOwnThreadAsync(start);
         var (stdout, stderr) = (new StringBuilder(), new StringBuilder());
@@ -83,6 +68,34 @@ public static class ChildProcess
         cancel.ThrowIfCancellationRequested();
         string Text(StringBuilder text) { lock (text) return text.ToString(); }
         return new ChildRun(process.ExitCode, Text(stdout), Text(stderr), timedOut, cut, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// How to start <paramref name="program"/> with exactly <paramref name="environment"/> (nothing of this process's is
+    /// passed on), its three standard streams redirected, UTF-8 on the way back.
+    /// </summary>
+    /// <param name="program">The program's path or name on <c>PATH</c>.</param>
+    /// <param name="arguments">Its arguments, each passed as one argument.</param>
+    /// <param name="workingFolder">An existing folder to run in.</param>
+    /// <param name="environment">The child's whole environment.</param>
+    public static ProcessStartInfo StartInfo(string program, IEnumerable<string> arguments, string workingFolder, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            WorkingDirectory = workingFolder,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        start.Environment.Clear();
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+        return start;
     }
 
     /// <summary>
@@ -210,18 +223,7 @@ public sealed class RunningChild : IDisposable
     public static async Task<RunningChild> StartAsync(string program, IReadOnlyList<string> arguments, string workingFolder,
         IReadOnlyDictionary<string, string> environment, int outputCap)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingFolder, UseShellExecute = false,
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8, StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        start.Environment.Clear();
-        foreach (var (name, value) in environment)
-            start.Environment[name] = value;
-        var process = await ChildProcess.StartOnOwnThreadAsync(start);
+        var process = await ChildProcess.StartOnOwnThreadAsync(ChildProcess.StartInfo(program, arguments, workingFolder, environment));
         process.StandardInput.AutoFlush = true;
         return new RunningChild(process, outputCap);
     }

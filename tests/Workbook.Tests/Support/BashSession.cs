@@ -30,21 +30,8 @@ public sealed class BashSession : IAsyncDisposable
     /// <param name="environment">The session's whole environment.</param>
     public static BashSession Start(string folder, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = folder,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in new[] { "--noprofile", "--norc" })
-            start.ArgumentList.Add(argument);
-        start.Environment.Clear();
-        foreach (var (name, value) in environment)
-            start.Environment[name] = value;
-        var bash = Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
+        var bash = Process.Start(ChildProcess.StartInfo("bash", ["--noprofile", "--norc"], folder, environment))
+            ?? throw new InvalidOperationException("bash did not start.");
         bash.StandardInput.AutoFlush = true;
         bash.StandardInput.Write("exec 2>&1\n__workbook_rc=0\n");
         return new BashSession(bash);

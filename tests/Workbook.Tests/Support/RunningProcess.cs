@@ -31,22 +31,8 @@ public sealed class RunningProcess : IDisposable
     /// <exception cref="System.ComponentModel.Win32Exception">The program cannot be started.</exception>
     public static RunningProcess Start(string program, IReadOnlyList<string> arguments, string workingFolder, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingFolder,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        start.Environment.Clear();
-        foreach (var (name, value) in environment)
-            start.Environment[name] = value;
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
+        var process = Process.Start(ChildProcess.StartInfo(program, arguments, workingFolder, environment))
+            ?? throw new InvalidOperationException($"{program} did not start.");
         process.StandardInput.Close();
         return new RunningProcess(process);
     }
