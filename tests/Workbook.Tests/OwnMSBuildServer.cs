@@ -9,10 +9,9 @@ namespace Workbook.Tests;
 /// server of their own serves each of them at once, warm from the second build on. MSBuild names its server after
 /// <c>MSBUILDNODEHANDSHAKESALT</c>, which <see cref="Variables"/> sets to a name of this instance's (checked with SDK
 /// 10.0.401: two salts, two <c>/nodemode:8</c> processes, and <c>dotnet build-server shutdown --msbuild</c> under a salt
-/// stops that one only). What the commands print is the same; what changes is the time they take. Pages 01 and 03 side by
-/// side: 67 s (103 s of CPU) without it, 56 s (58 s of CPU) with it. The first build on a new server takes about 1.2 s
-/// longer than one without (2.8 s against 1.7 s for chapter 03), and stopping it 0.4 s, so a test of a few builds is
-/// slower with one: giving every copy of a chapter a server of its own made the whole suite take 404 s instead of 342 s.
+/// stops that one only). What the commands print is the same; what changes is the time they take. A server of its own
+/// pays off for a page's twenty commands, not for a test of a few builds, since the first build on a new server is slower
+/// than one without (figures in docs/maintainers.md).
 /// </summary>
 public sealed class OwnMSBuildServer : IDisposable
 {

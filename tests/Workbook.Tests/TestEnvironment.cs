@@ -22,7 +22,7 @@ namespace Workbook.Tests;
 /// does for a learner.
 /// The processes the tests start, and the test host itself (see the project file), run without the JIT's dynamic
 /// profile-guided optimization, which only pays off in a process that runs long, as the SDK's commands here do not
-/// (<c>dotnet ef migrations list</c> on a built chapter: 2.06 s with it, 1.85 s without); it changes how fast code runs,
+/// (figures in docs/maintainers.md); it changes how fast code runs,
 /// never what it does. The MSBuild variables <c>dotnet test</c> gives its test host (<see cref="FromDotnetTest"/>) are
 /// removed, so that the commands the tests start see what they would see in a learner's terminal.
 /// </summary>

@@ -4,11 +4,11 @@ namespace Workbook.Tests;
 
 /// <summary>
 /// The SDK's build servers: the C# compiler server (VBCSCompiler) and the MSBuild server. They keep the compiler and
-/// MSBuild loaded between builds, so that rebuilding a small chapter takes about 1 s instead of about 2.7 s on a
+/// MSBuild loaded between builds, so that rebuilding a small chapter takes a fraction of the time it takes without them on a
 /// 2-core machine. The SDK runs the compiler server by default and the MSBuild server only when
 /// <c>DOTNET_CLI_USE_MSBUILD_SERVER=1</c>; a machine can turn them off with <c>UseSharedCompilation=false</c>,
 /// <c>MSBUILDDISABLENODEREUSE=1</c> and <c>DOTNET_CLI_USE_MSBUILD_SERVER=0</c> (as sandboxes and some CI machines do).
-/// A long session of many builds (watch mode, the test suite) turns them on for the commands it starts, then shuts
+/// The test suite, a long session of many builds, turns them on for the commands it starts, then shuts
 /// down the ones this machine had off, so that none is left running where none was wanted.
 /// </summary>
 public static class BuildServers
