@@ -141,4 +141,23 @@ public sealed class GradingTests
         Assert.Equal(["5.3"], check.Hints("play"));
         Assert.Contains("SELECT COUNT(*)", check.Message("play"));
     }
+
+    /// <summary>
+    /// Chapter 06's solution with the <c>LastSeen</c> backfill written in local time (<c>strftime(..., 'now', 'localtime')</c>):
+    /// the learner's code runs in a zone far from UTC whatever the machine's, so the mistake fails on a machine set to UTC
+    /// too (here the check itself runs with <c>TZ=UTC</c>), with step 6.2's hint.
+    /// </summary>
+    [Fact]
+    public async Task A_LastSeen_backfill_in_local_time_fails_on_a_machine_set_to_UTC_too()
+    {
+        using var learner = new LearnerCopy("solutions", "06-schema-change");
+        learner.Edit(Path.GetRelativePath(learner.Folder, learner.Find("_UserProfile.cs")), "strftime('%Y-%m-%d %H:%M:%f', 'now')",
+            "strftime('%Y-%m-%d %H:%M:%f', 'now', 'localtime')");
+
+        var check = await learner.CheckAsync(new Dictionary<string, string?> { ["TZ"] = "UTC" });
+
+        Assert.Contains("keeps-data", check.Failing);
+        Assert.Contains("not the time of the upgrade", check.Message("keeps-data"));
+        Assert.Equal("6.2", check.Hints("keeps-data")[0]);
+    }
 }

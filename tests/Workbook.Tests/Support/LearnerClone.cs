@@ -143,8 +143,8 @@ public sealed class LearnerClone : IDisposable
     }
 
     /// <summary>
-    /// The files of the clone (its <c>.git</c> and the build outputs of the workbook's own tools aside) and a hash of each,
-    /// to show that a command changed nothing in it.
+    /// The files of the clone (its <c>.git</c> but for git's index, and the build outputs of the workbook's own tools, aside)
+    /// and a hash of each, to show that a command changed nothing in it.
     /// </summary>
     public SortedDictionary<string, string> Contents()
     {
@@ -152,7 +152,8 @@ public sealed class LearnerClone : IDisposable
         foreach (var path in Directory.EnumerateFiles(Root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
         {
             var relative = Path.GetRelativePath(Root, path).Replace('\\', '/');
-            if (relative.StartsWith(".git/") || (relative.StartsWith("tests/") && (relative.Contains("/bin/") || relative.Contains("/obj/"))))
+            // git's index is the learner's too: a `git status` that refreshes it writes into the clone.
+            if ((relative.StartsWith(".git/") && relative != ".git/index") || (relative.StartsWith("tests/") && (relative.Contains("/bin/") || relative.Contains("/obj/"))))
                 continue;
             contents[relative] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
         }
