@@ -93,7 +93,7 @@ for save in first second third; do
   printf 'save to result, %-6s save:                        %.2f s\n' "$save" "$(echo "$end - $start" | bc)"
   sleep 1
 done
-kill -INT "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null
+kill -TERM "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null # a background job of a script ignores SIGINT
 
 echo "== A class: N copies of a solved chapter 03, with the sandbox and without"
 sizes="10 30"

@@ -10,7 +10,7 @@ namespace Workbook.Grading;
 /// <param name="Chapters">The chapters, first to last.</param>
 public sealed record Manifest(IReadOnlyList<ChapterInfo> Chapters)
 {
-    static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
+    static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true, TypeInfoResolver = GradingJson.Resolver };
 
     /// <summary>Reads the manifest at the root of the workbook.</summary>
     /// <param name="root">The repository root (see <see cref="Workspace.FindRoot"/>).</param>

@@ -22,6 +22,7 @@ public static class ResultCache
     static readonly JsonSerializerOptions Json = new()
     {
         Converters = { new JsonStringEnumConverter() },
+        TypeInfoResolver = GradingJson.Resolver,
     };
 
     /// <summary>The key of a grading: a lower-case hex SHA-256 of its inputs.</summary>
@@ -88,5 +89,5 @@ public static class ResultCache
         }
     }
 
-    sealed record Entry(string Key, ChapterResult Result);
+    internal sealed record Entry(string Key, ChapterResult Result);
 }

@@ -220,6 +220,34 @@ public sealed class CheckModesTests
     }
 
     /// <summary>
+    /// The grader skips NuGet's restore while what it reads is unchanged, so a project file edit must bring it back: a
+    /// chapter graded, then its project file made to lose the SQLite provider's package, does not compile (a build on the
+    /// old restore would still find the package and pass), and passes again once the package is back. Both ways a chapter
+    /// is built: one build per grading, and watch mode's runner that builds one save after another.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_project_file_edit_is_restored_before_the_next_build(bool keepRunners)
+    {
+        using var learner = new LearnerCopy("solutions", "02-user-model");
+        var chapter = new Chapter(Solutions.Manifest["02-user-model"], learner.Folder);
+        using var grader = new Grader(Solutions.Root, Solutions.Manifest, TestGrading.Options with { KeepRunners = keepRunners });
+        const string Package = "<PackageReference Include=\"Microsoft.EntityFrameworkCore.Sqlite\" />";
+
+        var before = await grader.GradeAsync(chapter);
+        learner.Edit("Blog.csproj", Package, "");
+        var without = await grader.GradeAsync(chapter);
+        learner.Edit("Blog.csproj", "<PackageReference Include=\"Microsoft.Extensions.Configuration.EnvironmentVariables\" />",
+            Package + "<PackageReference Include=\"Microsoft.Extensions.Configuration.EnvironmentVariables\" />");
+        var back = await grader.GradeAsync(chapter);
+
+        Assert.True(before.Status == Status.Pass, Report.Details(before));
+        Assert.True(without.Status == Status.Error && Report.Details(without).Contains("'EntityFrameworkCore' does not exist"), Report.Details(without));
+        Assert.True(back.Status == Status.Pass, Report.Details(back));
+    }
+
+    /// <summary>
     /// Two checks of one chapter started together, round after round, each give the verdict a check gives alone: the second
     /// waits for the first (one grading at a time holds a chapter's workbench), never misgrades for it. The same for two
     /// class runs over the same learners.

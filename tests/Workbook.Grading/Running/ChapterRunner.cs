@@ -142,15 +142,31 @@ public static class ChapterRunner
             environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "1";
             environment.Remove("MSBUILDDISABLENODEREUSE");
         }
+        // The restore is skipped while what it reads is unchanged since the last one in this folder; a build that then finds
+        // the restore's output missing or stale is run again with it.
+        var restoreInputs = ChapterBuild.RestoreInputs(chapter, build.BuildProps, build.PackagesProps, Path.Combine(ChildEnvironment.DotnetRoot, "sdk"));
+        var restoreRecord = Path.Combine(chapter.Folder, "obj", RestoreRecord);
+        var restored = File.Exists(Path.Combine(chapter.Folder, "obj", "project.assets.json"))
+            && File.Exists(restoreRecord) && File.ReadAllText(restoreRecord) == restoreInputs;
         var arguments = ChapterBuild.Arguments(chapter.ProjectFile, request.Configuration, build.BuildProps, build.PackagesProps);
-        var run = await ChildProcess.RunAsync(ChildEnvironment.Dotnet, build.Rebuild ? [.. arguments, "--no-incremental"] : arguments,
+        var run = await ChildProcess.RunAsync(ChildEnvironment.Dotnet, restored ? [.. arguments, "--no-restore"] : [.. arguments],
             chapter.Folder, environment, TimeSpan.FromMinutes(5));
+        if (restored && run.ExitCode != 0 && (run.StandardOutput + run.StandardError).Contains("project.assets.json", StringComparison.Ordinal))
+        {
+            restored = false;
+            run = await ChildProcess.RunAsync(ChildEnvironment.Dotnet, arguments, chapter.Folder, environment, TimeSpan.FromMinutes(5));
+        }
         if (run.TimedOut)
             return new BuildAnswer(false, ["The build ran longer than 300 s and was stopped (a target of the project that never ends?)."]);
-        return run.ExitCode == 0
-            ? new BuildAnswer(true, [])
-            : new BuildAnswer(false, ChapterBuild.Errors(run.StandardOutput + "\n" + run.StandardError, chapter.Folder, run.ExitCode));
+        if (run.ExitCode != 0)
+            return new BuildAnswer(false, ChapterBuild.Errors(run.StandardOutput + "\n" + run.StandardError, chapter.Folder, run.ExitCode));
+        if (!restored)
+            File.WriteAllText(restoreRecord, restoreInputs);
+        return new BuildAnswer(true, []);
     }
+
+    /// <summary>The file in the chapter's <c>obj/</c> that holds the <see cref="ChapterBuild.RestoreInputs"/> of its last restore.</summary>
+    const string RestoreRecord = "workbook.restore-inputs";
 
     /// <summary>
     /// On Linux, asks the kernel to end this process when the grader that started it ends, however it ends (without a

@@ -16,7 +16,7 @@ namespace Workbook.Grading.Running;
 public static class RunnerProtocol
 {
     /// <summary>The JSON form of requests and answers (property names as in C#, read case-insensitively).</summary>
-    public static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true, WriteIndented = false };
+    public static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true, WriteIndented = false, TypeInfoResolver = GradingJson.Resolver };
 
     /// <summary>The file of the build's answer in the results folder.</summary>
     public const string BuildFile = "build.json";
@@ -91,9 +91,7 @@ public sealed record RunnerRequest(
 /// <param name="BuildProps">The grading workbook's <c>Directory.Build.props</c>, so that a chapter builds the same anywhere.</param>
 /// <param name="PackagesProps">Its <c>Directory.Packages.props</c>.</param>
 /// <param name="UiLanguage">The language the learner's SDK speaks (<c>DOTNET_CLI_UI_LANGUAGE</c>), for the compiler's messages.</param>
-/// <param name="Rebuild">Build everything again (<c>--no-incremental</c>): what watch mode asks at its start, so that the build
-/// servers are up and warm for the first save.</param>
-public sealed record BuildRequest(string BuildProps, string PackagesProps, string UiLanguage, bool Rebuild = false);
+public sealed record BuildRequest(string BuildProps, string PackagesProps, string UiLanguage);
 
 /// <summary>PostgreSQL for the checks that need a server.</summary>
 /// <param name="Access">The databases and their user, as the chapter's program reaches them (host and port).</param>
