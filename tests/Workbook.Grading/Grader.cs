@@ -23,6 +23,8 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
 {
     /// <summary>The runners that serve one grading after another, by workbench folder (<see cref="GraderOptions.KeepRunners"/>).</summary>
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RunningChild Child, string Key)> serving = new();
+    // Whether each chapter folder's last grading finished every check (a pass or a failure), for WarmUpAsync.
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> finished = new();
 
     /// <summary>The MSBuild configuration chapters are built and loaded in unless a grader is told otherwise.</summary>
     public const string DefaultConfiguration = "Debug";
@@ -74,11 +76,14 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
         {
             bench.Mirror(chapter);
             var key = ResultCache.Key(chapter, info, root, options.Configuration, skipChapterDatabase);
-            if (options.UseCache && ResultCache.Find(bench, key) is { } known)
-                return known;
-            var result = await GradeInAsync(bench, chapter, info, skipChapterDatabase, notes, cancel);
-            if (options.UseCache)
-                ResultCache.Store(bench, key, result);
+            var result = options.UseCache ? ResultCache.Find(bench, key) : null;
+            if (result is null)
+            {
+                result = await GradeInAsync(bench, chapter, info, skipChapterDatabase, notes, cancel);
+                if (options.UseCache)
+                    ResultCache.Store(bench, key, result);
+            }
+            finished[chapter.Folder] = result.Status != Status.Error;
             return result;
         }
     }
@@ -255,8 +260,9 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
     /// learner reads the first result. One source file of the workbench's copy gets a new write time, so that the build
     /// compiles and copies the chapter's own assembly only. The checks that run in the runner's own process run too, their
     /// answers unread, so that EF Core's code is compiled there before the first save needs it (those that run the
-    /// chapter's program, whose processes start cold each time, and those that need a server do not). Whether it compiles
-    /// and passes is the next grading's to say.
+    /// chapter's program, whose processes start cold each time, and those that need a server do not), but only when the
+    /// chapter's last grading finished every check: code that ran into a limit would hold the workbench until its limit
+    /// again while the learner saves a fix. Whether it compiles and passes is the next grading's to say.
     /// </summary>
     /// <param name="chapter">The learner's chapter.</param>
     public async Task WarmUpAsync(Chapter chapter)
@@ -269,7 +275,9 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
             bench.Mirror(chapter);
             var fingerprint = ChapterBuild.Fingerprint(chapter, options.Configuration, root);
             var benchChapter = new Chapter(chapter.Info, bench.Source);
-            var checks = chapter.Info.Checks.Select(Checks.Named).Where(check => !check.RunsProgram && !check.NeedsServer).ToList();
+            var checks = finished.GetValueOrDefault(chapter.Folder)
+                ? chapter.Info.Checks.Select(Checks.Named).Where(check => !check.RunsProgram && !check.NeedsServer).ToList()
+                : [];
             // Twice: the build servers compile their own hot code again in the background after their first builds, which
             // slowed the first save's checks by up to 0.6 s.
             foreach (var withChecks in new[] { true, false })

@@ -10,7 +10,7 @@ namespace Workbook.Grading.Running;
 /// still leaves the answers it had. Everything that compares and judges stays in the grader, which never loads the
 /// chapter's code.
 /// </summary>
-public static class ChapterRunner
+public static partial class ChapterRunner
 {
     /// <summary>The command-line word that makes the check command act as the runner: <c>Workbook.Check.dll --run-chapter REQUEST</c>.</summary>
     public const string Verb = "--run-chapter";
@@ -151,7 +151,7 @@ public static class ChapterRunner
         var arguments = ChapterBuild.Arguments(chapter.ProjectFile, request.Configuration, build.BuildProps, build.PackagesProps);
         var run = await ChildProcess.RunAsync(ChildEnvironment.Dotnet, restored ? [.. arguments, "--no-restore"] : [.. arguments],
             chapter.Folder, environment, TimeSpan.FromMinutes(5));
-        if (restored && run.ExitCode != 0 && (run.StandardOutput + run.StandardError).Contains("project.assets.json", StringComparison.Ordinal))
+        if (restored && run.ExitCode != 0 && RestoreOutputProblem().IsMatch(run.StandardOutput + run.StandardError))
         {
             restored = false;
             run = await ChildProcess.RunAsync(ChildEnvironment.Dotnet, arguments, chapter.Folder, environment, TimeSpan.FromMinutes(5));
@@ -164,6 +164,13 @@ public static class ChapterRunner
             File.WriteAllText(restoreRecord, restoreInputs);
         return new BuildAnswer(true, []);
     }
+
+    /// <summary>
+    /// The SDK's errors that say the restore's output is missing, stale or points at a package no longer there (NETSDK1004,
+    /// NETSDK1005, NETSDK1047, NETSDK1064), whatever the UI language: a build skipped its restore when it should not have.
+    /// </summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"\bNETSDK10(04|05|47|64)\b")]
+    private static partial System.Text.RegularExpressions.Regex RestoreOutputProblem();
 
     /// <summary>The file in the chapter's <c>obj/</c> that holds the <see cref="ChapterBuild.RestoreInputs"/> of its last restore.</summary>
     const string RestoreRecord = "workbook.restore-inputs";
