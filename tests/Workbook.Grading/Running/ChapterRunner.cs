@@ -158,11 +158,11 @@ public static partial class ChapterRunner
         }
         if (run.TimedOut)
             return new BuildAnswer(false, ["The build ran longer than 300 s and was stopped (a target of the project that never ends?)."]);
-        if (run.ExitCode != 0)
-            return new BuildAnswer(false, ChapterBuild.Errors(run.StandardOutput + "\n" + run.StandardError, chapter.Folder, run.ExitCode));
-        if (!restored)
+        var output = run.StandardOutput + "\n" + run.StandardError;
+        // A build that restored and then failed to compile (a learner's save is often half written) still restored.
+        if (!restored && (run.ExitCode == 0 || !RestoreOutputProblem().IsMatch(output) && !RestoreError().IsMatch(output)))
             File.WriteAllText(restoreRecord, restoreInputs);
-        return new BuildAnswer(true, []);
+        return run.ExitCode == 0 ? new BuildAnswer(true, []) : new BuildAnswer(false, ChapterBuild.Errors(output, chapter.Folder, run.ExitCode));
     }
 
     /// <summary>
@@ -171,6 +171,10 @@ public static partial class ChapterRunner
     /// </summary>
     [System.Text.RegularExpressions.GeneratedRegex(@"\bNETSDK10(04|05|47|64)\b")]
     private static partial System.Text.RegularExpressions.Regex RestoreOutputProblem();
+
+    /// <summary>A NuGet error (NU1xxx) in a build's output: its restore did not finish.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"\berror NU\d{4}\b")]
+    private static partial System.Text.RegularExpressions.Regex RestoreError();
 
     /// <summary>The file in the chapter's <c>obj/</c> that holds the <see cref="ChapterBuild.RestoreInputs"/> of its last restore.</summary>
     const string RestoreRecord = "workbook.restore-inputs";
