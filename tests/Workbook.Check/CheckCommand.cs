@@ -42,11 +42,14 @@ static class CheckCommand
         try
         {
             exitCode = await CheckOnceAsync(options, console, grader, chapters, manifest, cancel);
-            // While the learner reads the first result, a rebuild starts the build servers, so that the first save finds them warm.
-            var warmUp = Task.WhenAll(chapters.Select(grader.WarmUpAsync));
+            // While the learner reads the first result, the runners warm up (their build servers, EF Core's code), so that the
+            // first save finds them warm; that save ends the warm-up.
+            using var firstSave = new CancellationTokenSource();
+            var warmUp = Task.WhenAll(chapters.Select(chapter => grader.WarmUpAsync(chapter, firstSave.Token)));
             console.Write($"\nWatching {string.Join(", ", chapters.Select(c => c.Name))}: the check runs again on every save. Ctrl+C ends.\n");
             while (await watcher.WaitForChangeAsync(cancel))
             {
+                await firstSave.CancelAsync();
                 console.Write($"\n{DateTime.Now:HH:mm:ss} a file changed: checking again.\n");
                 exitCode = await CheckOnceAsync(options, console, grader, chapters, manifest, cancel);
             }

@@ -265,7 +265,8 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
     /// again while the learner saves a fix. Whether it compiles and passes is the next grading's to say.
     /// </summary>
     /// <param name="chapter">The learner's chapter.</param>
-    public async Task WarmUpAsync(Chapter chapter)
+    /// <param name="stop">A save: the warm-up ends after the request its runner is serving, and the workbench is free.</param>
+    public async Task WarmUpAsync(Chapter chapter, CancellationToken stop = default)
     {
         if (!options.KeepRunners)
             return;
@@ -278,18 +279,23 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
             var checks = finished.GetValueOrDefault(chapter.Folder)
                 ? chapter.Info.Checks.Select(Checks.Named).Where(check => !check.RunsProgram && !check.NeedsServer).ToList()
                 : [];
-            // Twice: the build servers compile their own hot code again in the background after their first builds, which
-            // slowed the first save's checks by up to 0.6 s.
-            foreach (var withChecks in new[] { true, false })
+            // A compile, the checks, a compile again: the build servers compile their own hot code again in the background
+            // after their first builds, which slowed the first save's checks by up to 0.6 s. A save stops the warm-up between
+            // two requests, never during one, whose answers would then come after the save's request was sent.
+            foreach (var (compile, withChecks) in new[] { (true, false), (false, true), (true, false) })
             {
-                if (benchChapter.SourceFiles().FirstOrDefault() is { } source)
+                if (stop.IsCancellationRequested || (withChecks && checks.Count == 0))
+                    continue;
+                if (compile && benchChapter.SourceFiles().FirstOrDefault() is { } source)
                     File.SetLastWriteTimeUtc(Path.Combine(bench.Source, source), DateTime.UtcNow);
                 var request = new RunnerRequest(chapter.Info, chapter.Info, bench.Source, options.Configuration,
-                    new BuildRequest(Path.Combine(root, "Directory.Build.props"), Path.Combine(root, "Directory.Packages.props"), LearnerEnvironment.SdkLanguage),
+                    compile ? new BuildRequest(Path.Combine(root, "Directory.Build.props"), Path.Combine(root, "Directory.Packages.props"), LearnerEnvironment.SdkLanguage) : null,
                     withChecks ? checks.Select(check => check.Name).ToList() : [],
                     withChecks && checks.Any(check => check.ReadsChapterDatabase) ? ChapterDatabase(chapter, bench) : null,
                     null, options.ProgramTimeLimit.TotalSeconds, Path.Combine(bench.Scratch, "results"));
                 var (_, key) = await ServeAsync(bench, request, CancellationToken.None);
+                if (!compile)
+                    continue;
                 if (RunnerProtocol.Read<BuildAnswer>(Path.Combine(request.Results, RunnerProtocol.BuildFile), key) is not { Succeeded: true })
                     return;
                 RunnerProtocol.Write(bench[BuildRecord.File], new BuildRecord(fingerprint, AssemblyStamp(benchChapter, options.Configuration)));
