@@ -22,18 +22,11 @@ public static partial class ChapterBuild
     /// <returns>A lower-case hex SHA-256.</returns>
     public static string Fingerprint(Chapter chapter, string configuration, string root)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        void Add(string name, string path)
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(name + "\n"));
-            hash.AppendData(File.Exists(path) ? SHA256.HashData(File.ReadAllBytes(path)) : []);
-        }
-        Add("configuration=" + configuration, "");
-        foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props" })
-            Add("workbook/" + file, Path.Combine(root, file));
-        foreach (var file in chapter.Files())
-            Add(file, Path.Combine(chapter.Folder, file));
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        return Hash([
+            ("configuration=" + configuration, ""),
+            .. new[] { "Directory.Build.props", "Directory.Packages.props" }.Select(file => ("workbook/" + file, Path.Combine(root, file))),
+            .. chapter.Files().Select(file => (file, Path.Combine(chapter.Folder, file))),
+        ]);
     }
 
     /// <summary>
@@ -50,19 +43,24 @@ public static partial class ChapterBuild
     /// <returns>A lower-case hex SHA-256.</returns>
     public static string RestoreInputs(Chapter chapter, string buildProps, string packagesProps, string sdkFolder)
     {
+        IEnumerable<string?> sdks = Directory.Exists(sdkFolder) ? Directory.GetDirectories(sdkFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal) : [];
+        return Hash([
+            ("workbook/Directory.Build.props", buildProps),
+            ("workbook/Directory.Packages.props", packagesProps),
+            .. sdks.Select(sdk => ("sdk/" + sdk, "")),
+            .. chapter.Files().Where(file => !file.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)).Select(file => (file, Path.Combine(chapter.Folder, file))),
+        ]);
+    }
+
+    /// <summary>A SHA-256 over each name and the SHA-256 of its file's bytes (nothing for a file that does not exist), in order, as hex.</summary>
+    static string Hash(IEnumerable<(string Name, string Path)> files)
+    {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        void Add(string name, string path)
+        foreach (var (name, path) in files)
         {
             hash.AppendData(Encoding.UTF8.GetBytes(name + "\n"));
             hash.AppendData(File.Exists(path) ? SHA256.HashData(File.ReadAllBytes(path)) : []);
         }
-        Add("workbook/Directory.Build.props", buildProps);
-        Add("workbook/Directory.Packages.props", packagesProps);
-        if (Directory.Exists(sdkFolder))
-            foreach (var sdk in Directory.GetDirectories(sdkFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal))
-                Add("sdk/" + sdk, "");
-        foreach (var file in chapter.Files().Where(file => !file.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)))
-            Add(file, Path.Combine(chapter.Folder, file));
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 

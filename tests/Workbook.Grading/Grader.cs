@@ -107,7 +107,7 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
         var benchChapter = new Chapter(chapter.Info, bench.Source);
         var built = record is not null && record.Inputs == fingerprint && AssemblyStamp(benchChapter, options.Configuration) == record.Assembly;
         var request = new RunnerRequest(chapter.Info, info, bench.Source, options.Configuration,
-            built ? null : new BuildRequest(Path.Combine(root, "Directory.Build.props"), Path.Combine(root, "Directory.Packages.props"), LearnerEnvironment.SdkLanguage),
+            built ? null : NewBuildRequest(),
             toRun.Select(check => check.Name).ToList(),
             toRun.Any(check => check.ReadsChapterDatabase) ? ChapterDatabase(chapter, bench) : null,
             null, options.ProgramTimeLimit.TotalSeconds, Path.Combine(bench.Scratch, "results"));
@@ -289,7 +289,7 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
                 if (compile && benchChapter.SourceFiles().FirstOrDefault() is { } source)
                     File.SetLastWriteTimeUtc(Path.Combine(bench.Source, source), DateTime.UtcNow);
                 var request = new RunnerRequest(chapter.Info, chapter.Info, bench.Source, options.Configuration,
-                    compile ? new BuildRequest(Path.Combine(root, "Directory.Build.props"), Path.Combine(root, "Directory.Packages.props"), LearnerEnvironment.SdkLanguage) : null,
+                    compile ? NewBuildRequest() : null,
                     withChecks ? checks.Select(check => check.Name).ToList() : [],
                     withChecks && checks.Any(check => check.ReadsChapterDatabase) ? ChapterDatabase(chapter, bench) : null,
                     null, options.ProgramTimeLimit.TotalSeconds, Path.Combine(bench.Scratch, "results"));
@@ -306,6 +306,10 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
             // A chapter that cannot be warmed up is graded all the same; the grading says what is wrong.
         }
     }
+
+    /// <summary>A build of the chapter with this workbook's build settings, the compiler speaking the learner's SDK language.</summary>
+    BuildRequest NewBuildRequest() =>
+        new(Path.Combine(root, "Directory.Build.props"), Path.Combine(root, "Directory.Packages.props"), LearnerEnvironment.SdkLanguage);
 
     /// <summary>Ends the runners that serve gradings one after another, with everything they started.</summary>
     public void Dispose()
