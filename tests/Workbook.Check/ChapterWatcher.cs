@@ -29,7 +29,7 @@ sealed class ChapterWatcher : IDisposable
     void Record(string folder, string path)
     {
         var relative = Path.GetRelativePath(folder, path).Replace('\\', '/');
-        if (relative.StartsWith("bin/") || relative.StartsWith("obj/") || relative.StartsWith("backups/") || relative is "bin" or "obj" or "backups" || relative.Contains(".db"))
+        if (!Chapter.IsSavedFile(relative))
             return;
         changes.Writer.TryWrite(relative);
     }

@@ -1,5 +1,3 @@
-using Workbook.Grading;
-using Workbook.Grading.Running;
 
 /// <summary>What the check command does with its arguments: find the chapters, check them, report.</summary>
 static class CheckCommand
@@ -20,7 +18,7 @@ static class CheckCommand
     /// <returns><see cref="Passed"/>, <see cref="NotPassed"/> or <see cref="UsageError"/>.</returns>
     public static async Task<int> RunAsync(CheckOptions options, CheckConsole console, CancellationToken cancel)
     {
-        var root = Workspace.FindRoot();
+        var root = WorkbookLayout.FindRoot();
         var manifest = Manifest.Load(root);
         if (options.JsonFile is { } json && JsonFileProblem(json) is { } jsonProblem)
             return await UsageErrorAsync(jsonProblem, options.Format, console);
@@ -105,7 +103,7 @@ static class CheckCommand
         // The progress view: a chapter still as its starter came is not started, and needs no build to say so.
         var progress = options.Chapter is null && chapters.Count > 1 && options.Format == "text" && options.JsonFile is null;
         foreach (var chapter in chapters)
-            results.Add(progress && await Grader.IsUntouchedAsync(chapter)
+            results.Add(progress && await chapter.IsUntouchedAsync()
                 ? ChapterResult.Failed(chapter, Status.Fail, "") with { NotStarted = true }
                 : await console.WhileAsync($"Checking {chapter.Name} (building it if its files changed)", () => grader.GradeAsync(chapter, cancel: cancel)));
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Workbook.Grading;
 
 /// <summary>
 /// Grades a whole class: every learner's clone in a folder (one sub-folder per learner), several at a time, up to the
@@ -30,7 +29,7 @@ static class ClassGrading
             return await CheckCommand.UsageErrorAsync($"{classFolder} holds no learner's folder: give a folder with one sub-folder per learner.",
                 options.Format, console, options.JsonFile);
 
-        var root = Workspace.FindRoot();
+        var root = WorkbookLayout.FindRoot();
         var results = new (string Learner, IReadOnlyList<ChapterResult> Chapters)[learners.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, learners.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel },
@@ -73,9 +72,7 @@ static class ClassGrading
     {
         null => "",
         { NotStarted: true } => "not started",
-        { Status: Status.Pass } => "pass",
-        { Status: Status.Fail } => "fail",
-        _ => "error",
+        _ => result.Status.Word(),
     };
 
     static string Csv((string Learner, IReadOnlyList<ChapterResult> Chapters)[] results, List<string> columns)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Workbook.Grading.Running;
 
 // The grader starts this same program in the sandbox as its runner, which builds a chapter and runs its checks.
 if (args is [ChapterRunner.Verb, var request])

@@ -1,8 +1,3 @@
-using System.Globalization;
-using CliWrap;
-using CliWrap.Buffered;
-using Workbook.Grading.Running;
-using Workbook.Grading.Schema;
 
 namespace Workbook.Grading;
 
@@ -21,8 +16,8 @@ namespace Workbook.Grading;
 /// <param name="options">How to grade: where the runner is, the sandbox, the limits, the cache.</param>
 public sealed class Grader(string root, Manifest manifest, GraderOptions options) : IDisposable
 {
-    /// <summary>The runners that serve one grading after another, by workbench folder (<see cref="GraderOptions.KeepRunners"/>).</summary>
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RunningChild Child, string Key)> serving = new();
+    readonly RunnerClient runners = new(root, options);
+    readonly Verdicts verdicts = new(root, new HintRanking(manifest));
     // Whether each chapter folder's last grading finished every check (a pass or a failure), for WarmUpAsync.
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> finished = new();
 
@@ -31,6 +26,9 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
 
     /// <summary>How the grader grades.</summary>
     public GraderOptions Options => options;
+
+    /// <summary>Ends the runners that serve gradings one after another, with everything they started.</summary>
+    public void Dispose() => runners.Dispose();
 
     /// <summary>Grades one chapter folder.</summary>
     /// <param name="chapter">The chapter to grade; its folder may be anything, even missing.</param>
@@ -91,7 +89,7 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
     async Task<ChapterResult> GradeInAsync(Workbench bench, Chapter chapter, ChapterInfo info, bool skipChapterDatabase, List<string> notes,
         CancellationToken cancel)
     {
-        var checks = info.Checks.Select(Checks.Named).Where(check => !(skipChapterDatabase && check.ReadsChapterDatabase)).ToList();
+        var checks = info.Checks.Select(CheckCatalog.Named).Where(check => !(skipChapterDatabase && check.ReadsChapterDatabase)).ToList();
         var outcomes = new Dictionary<string, CheckResult>();
 
         // Whether the learner's work passes cannot be told without a server: neither a pass nor a failure.
@@ -109,7 +107,7 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
         var request = new RunnerRequest(chapter.Info, info, bench.Source, options.Configuration,
             built ? null : NewBuildRequest(),
             toRun.Select(check => check.Name).ToList(),
-            toRun.Any(check => check.ReadsChapterDatabase) ? ChapterDatabase(chapter, bench) : null,
+            toRun.Any(check => check.ReadsChapterDatabase) ? ChapterDatabaseCopy.Make(chapter, bench) : null,
             null, options.ProgramTimeLimit.TotalSeconds, Path.Combine(bench.Scratch, "results"));
 
         PostgresAccess? access = null;
@@ -132,14 +130,14 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
 
             timings.Add($"prepared {clock.ElapsedMilliseconds} ms");
             var (run, key) = toRun.Count == 0 && request.Build is null ? (null, "")
-                : options.KeepRunners ? await ServeAsync(bench, request, cancel)
-                : await RunAsync(bench, request, cancel);
+                : options.KeepRunners ? await runners.ServeAsync(bench, request, cancel)
+                : await runners.RunAsync(bench, request, cancel);
             timings.Add($"runner {run?.Elapsed.TotalMilliseconds ?? 0:0} ms");
             if (request.Build is not null)
             {
                 var build = RunnerProtocol.Read<BuildAnswer>(Path.Combine(request.Results, RunnerProtocol.BuildFile), key);
                 if (build is null)
-                    return ChapterResult.Failed(chapter, Status.Error, $"The build did not finish: {Ended(run!)}", notes);
+                    return ChapterResult.Failed(chapter, Status.Error, $"The build did not finish: {runners.Ended(run!)}", notes);
                 timings.Add($"build {build.Milliseconds:0} ms");
                 if (!build.Succeeded)
                     return ChapterResult.Failed(chapter, Status.Error, "The chapter does not compile:\n" + string.Join("\n", build.Errors), notes);
@@ -155,10 +153,10 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
                 {
                     null when File.Exists(file) => new CheckResult(check.Name, Status.Error,
                         "Not graded: its answer was not sealed by the runner (the chapter's code wrote it, or it was cut short).", []),
-                    null => new CheckResult(check.Name, Status.Error, $"Not finished: {Ended(run!)}", []),
+                    null => new CheckResult(check.Name, Status.Error, $"Not finished: {runners.Ended(run!)}", []),
                     { Error: { } error } => new CheckResult(check.Name, Status.Error, $"Not finished: {error}", []),
-                    { Failure: { } failure } => Failed(check, info, failure),
-                    _ => Compare(check, info, answer.Outputs, benchChapter),
+                    { Failure: { } failure } => verdicts.Unfinished(check, info, failure),
+                    _ => verdicts.Compare(check, info, answer.Outputs),
                 };
             }
         }
@@ -175,83 +173,9 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
         var notRun = results.Where(r => r.Status == Status.Error).Select(r => r.Name).ToList();
         var status = results.Any(r => r.Status == Status.Fail) ? Status.Fail : notRun.Count > 0 ? Status.Error : Status.Pass;
         var message = status == Status.Error ? $"Not graded here: {string.Join(", ", notRun)} could not finish." : "";
-        var notStarted = status != Status.Pass && await IsUntouchedAsync(chapter);
+        var notStarted = status != Status.Pass && await chapter.IsUntouchedAsync();
         var start = notStarted && chapter.Info.Steps is [var first, ..] ? new Hint(first.Id, first.Title, first.Hint) : null;
         return new ChapterResult(chapter.Name, chapter.Info.Title, status, notStarted, message, results, notes, start);
-    }
-
-    /// <summary>
-    /// Starts the runner in the sandbox on <paramref name="request"/>, hands it the key of its answers' seals on its standard
-    /// input, and waits for it, or for its limits.
-    /// </summary>
-    /// <returns>How the runner ended, and the key its answers are sealed with.</returns>
-    async Task<(ChildRun, string)> RunAsync(Workbench bench, RunnerRequest request, CancellationToken cancel)
-    {
-        var key = RunnerProtocol.NewKey();
-        var requestFile = Path.Combine(bench.Scratch, "request.json");
-        RunnerProtocol.Write(requestFile, request);
-        var run = await options.Sandbox.RunAsync(RunnerRun(bench, bench.Scratch, [ChapterRunner.Verb, requestFile]) with { StandardInput = key + "\n" }, cancel);
-        return (run, key);
-    }
-
-    /// <summary>
-    /// Hands <paramref name="request"/> to the runner that serves this workbench's gradings (starting one when there is none,
-    /// or when the last one ended) and waits for its answer, or for the limit on the clock; a runner that reaches the limit
-    /// is killed with everything it started, and the next grading starts another.
-    /// </summary>
-    /// <returns>How the request ended (as a run that timed out, or whose runner ended early), and the key of the seals.</returns>
-    async Task<(ChildRun, string)> ServeAsync(Workbench bench, RunnerRequest request, CancellationToken cancel)
-    {
-        if (!serving.TryGetValue(bench.Folder, out var runner) || runner.Child.Exited.IsCompleted)
-        {
-            Directory.CreateDirectory(bench.Session);
-            var child = await options.Sandbox.StartAsync(RunnerRun(bench, bench.Session, [ChapterRunner.ServeVerb]));
-            runner = (child, RunnerProtocol.NewKey());
-            await child.WriteLineAsync(runner.Key);
-            serving[bench.Folder] = runner;
-        }
-        // The answers of this workbench's last request must not pass for this one's.
-        if (Directory.Exists(request.Results))
-            Directory.Delete(request.Results, recursive: true);
-        var requestFile = Path.Combine(bench.Scratch, "request.json");
-        RunnerProtocol.Write(requestFile, request);
-        var done = Path.Combine(request.Results, RunnerProtocol.DoneFile);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        try
-        {
-            await runner.Child.WriteLineAsync(requestFile);
-        }
-        catch (IOException)
-        {
-            // The runner ended meanwhile: said below.
-        }
-        while (!File.Exists(done) && !runner.Child.Exited.IsCompleted && clock.Elapsed < options.Limits.WallClock)
-            await Task.Delay(20, cancel);
-        if (File.Exists(done))
-            return (new ChildRun(0, "", "", false, false, clock.Elapsed), runner.Key);
-        var timedOut = !runner.Child.Exited.IsCompleted;
-        var exitCode = timedOut ? 137 : runner.Child.ExitCode;
-        var printed = runner.Child.Output;
-        runner.Child.Dispose();
-        serving.TryRemove(bench.Folder, out _);
-        return (new ChildRun(exitCode, "", printed, timedOut, false, clock.Elapsed), runner.Key);
-    }
-
-    /// <summary>The runner's run in the sandbox: the workbench's copy and scratch folder writable, what .NET needs read-only.</summary>
-    SandboxRun RunnerRun(Workbench bench, string folder, IReadOnlyList<string> arguments)
-    {
-        var home = Path.Combine(folder, "home");
-        var temp = Path.Combine(folder, "tmp");
-        Directory.CreateDirectory(home);
-        Directory.CreateDirectory(temp);
-        var environment = ChildEnvironment.For(home, temp);
-        environment["DOTNET_GCHeapHardLimit"] = "0x80000000"; // 2 GiB: the runner loads EF Core and the chapter
-        var runner = Path.GetFullPath(options.Runner);
-        return new SandboxRun(ChildEnvironment.Dotnet, [runner, .. arguments], folder, environment,
-            ReadOnly: [ChildEnvironment.DotnetRoot, LearnerEnvironment.PackagesFolder, Path.GetDirectoryName(runner)!,
-                Path.Combine(root, "Directory.Build.props"), Path.Combine(root, "Directory.Packages.props")],
-            Writable: [bench.Source, bench.Scratch, folder],
-            options.Limits);
     }
 
     /// <summary>
@@ -277,7 +201,7 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
             var fingerprint = ChapterBuild.Fingerprint(chapter, options.Configuration, root);
             var benchChapter = new Chapter(chapter.Info, bench.Source);
             var checks = finished.GetValueOrDefault(chapter.Folder)
-                ? chapter.Info.Checks.Select(Checks.Named).Where(check => !check.RunsProgram && !check.NeedsServer).ToList()
+                ? chapter.Info.Checks.Select(CheckCatalog.Named).Where(check => !check.RunsProgram && !check.NeedsServer).ToList()
                 : [];
             // A compile, the checks, a compile again: the build servers compile their own hot code again in the background
             // after their first builds, which slowed the first save's checks by up to 0.6 s. A save stops the warm-up between
@@ -291,9 +215,9 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
                 var request = new RunnerRequest(chapter.Info, chapter.Info, bench.Source, options.Configuration,
                     compile ? NewBuildRequest() : null,
                     withChecks ? checks.Select(check => check.Name).ToList() : [],
-                    withChecks && checks.Any(check => check.ReadsChapterDatabase) ? ChapterDatabase(chapter, bench) : null,
+                    withChecks && checks.Any(check => check.ReadsChapterDatabase) ? ChapterDatabaseCopy.Make(chapter, bench) : null,
                     null, options.ProgramTimeLimit.TotalSeconds, Path.Combine(bench.Scratch, "results"));
-                var (_, key) = await ServeAsync(bench, request, CancellationToken.None);
+                var (_, key) = await runners.ServeAsync(bench, request, CancellationToken.None);
                 if (!compile)
                     continue;
                 if (RunnerProtocol.Read<BuildAnswer>(Path.Combine(request.Results, RunnerProtocol.BuildFile), key) is not { Succeeded: true })
@@ -310,226 +234,6 @@ public sealed class Grader(string root, Manifest manifest, GraderOptions options
     /// <summary>A build of the chapter with this workbook's build settings, the compiler speaking the learner's SDK language.</summary>
     BuildRequest NewBuildRequest() =>
         new(Path.Combine(root, "Directory.Build.props"), Path.Combine(root, "Directory.Packages.props"), LearnerEnvironment.SdkLanguage);
-
-    /// <summary>Ends the runners that serve gradings one after another, with everything they started.</summary>
-    public void Dispose()
-    {
-        foreach (var (child, _) in serving.Values)
-            child.Dispose();
-        serving.Clear();
-    }
-
-    /// <summary>Why the runner ended before it answered, in words for the report.</summary>
-    string Ended(ChildRun run)
-    {
-        const int CpuLimitSignal = 128 + 24; // SIGXCPU: prlimit's CPU-time limit
-        if (run.TimedOut)
-            return string.Create(CultureInfo.InvariantCulture,
-                $"the chapter's code ran longer than {options.Limits.WallClock.TotalSeconds:0} s and was stopped (a loop that never ends, or a machine too busy to finish in time).");
-        if (run.ExitCode == CpuLimitSignal)
-            return string.Create(CultureInfo.InvariantCulture,
-                $"the chapter's code used more than {options.Limits.CpuTime.TotalSeconds:0} s of CPU time and was stopped (a loop that never ends?).");
-        var said = string.Join("\n", (run.StandardError + run.StandardOutput).ReplaceLineEndings("\n").Split('\n')
-            .Where(line => line.Trim().Length > 0 && !line.TrimStart().StartsWith("at ", StringComparison.Ordinal)).Take(6));
-        return $"the chapter's code ended the run early (exit code {run.ExitCode}) before this check answered."
-            + (said.Length > 0 ? "\nIt printed:\n" + Report.Indent(said, "  ").TrimEnd('\n') : "");
-    }
-
-    /// <summary>The grader's copy of the chapter's <c>app.db</c> (and of its <c>-wal</c> file), or why there is none.</summary>
-    static ChapterDatabaseCopy ChapterDatabase(Chapter chapter, Workbench bench)
-    {
-        var file = Path.Combine(chapter.Folder, "app.db");
-        var notes = new List<string>();
-        foreach (var setting in LearnerEnvironment.DatabaseUrlSettings(chapter))
-            notes.Add($"Your DATABASE_URL in {setting.Source} points to {setting.Target}: `dotnet ef` and `dotnet run` use that, "
-                + "not app.db. Remove it (`dotnet user-secrets remove DATABASE_URL` in the chapter folder, or unset the variable) "
-                + "and run `dotnet ef database update` again.");
-        foreach (var stray in StrayDatabases(chapter))
-            notes.Add($"There is an app.db in {stray}: a program that opened `Data Source=app.db` made it in the folder it ran in. "
-                + "The app and `dotnet ef` must agree on one file: the chapter's Config puts it in the project folder.");
-        if (!File.Exists(file))
-            return new ChapterDatabaseCopy(null, "No app.db in the chapter folder yet: run `dotnet ef database update` there.\n", notes);
-        if (new FileInfo(file).Length == 0)
-            return new ChapterDatabaseCopy(null, "app.db is empty (running the app creates the file): run `dotnet ef database update` in the chapter folder.\n", notes);
-        // A copy, so that reading it leaves nothing beside the learner's app.db (SQLite makes -wal and -shm files) and waits for no lock.
-        var folder = Path.Combine(bench.Scratch, "app-db");
-        Directory.CreateDirectory(folder);
-        File.Copy(file, Path.Combine(folder, "app.db"));
-        if (File.Exists(file + "-wal"))
-            File.Copy(file + "-wal", Path.Combine(folder, "app.db-wal"));
-        return new ChapterDatabaseCopy(Path.Combine(folder, "app.db"), "", notes);
-    }
-
-    /// <summary>
-    /// Other <c>app.db</c> files a learner's program may have made by opening a relative path: in the chapter's build
-    /// output folders and in the folders above the chapter (the workbook root, where <c>dotnet run --project</c> starts).
-    /// </summary>
-    static IEnumerable<string> StrayDatabases(Chapter chapter)
-    {
-        var bin = Path.Combine(chapter.Folder, "bin");
-        var inBuild = Directory.Exists(bin) ? Directory.EnumerateFiles(bin, "app.db", SearchOption.AllDirectories) : [];
-        var above = new[] { Path.GetDirectoryName(chapter.Folder), Path.GetDirectoryName(Path.GetDirectoryName(chapter.Folder)) }
-            .Where(folder => folder is not null && File.Exists(Path.Combine(folder, "app.db")))
-            .Select(folder => Path.Combine(folder!, "app.db"));
-        return inBuild.Concat(above).Select(path => Path.GetRelativePath(chapter.Folder, Path.GetDirectoryName(path)!) is var relative && relative == "." ? chapter.Folder : relative);
-    }
-
-    /// <summary>A check whose run threw because of the chapter's code: a failure, with the pitfall it shows and the hints of the steps that own the check.</summary>
-    CheckResult Failed(Check check, ChapterInfo info, string cause)
-    {
-        var pitfalls = Pitfalls.Recognise(check.Name, [new Output("error", cause)], ["error"]).Select(line => $"Pitfall: {line}\n");
-        return new CheckResult(check.Name, Status.Fail, $"{string.Concat(pitfalls)}The check could not finish: {cause}", Hints(info, check.Name, [(null, null)]));
-    }
-
-    /// <summary>Compares a check's outputs with the expectations: a pass, or a failure with its diffs, pitfalls and hints.</summary>
-    CheckResult Compare(Check check, ChapterInfo info, IReadOnlyList<Output> outputs, Chapter built)
-    {
-        var expected = Expectations.Read(root, info.Folder, check.Name);
-        var messages = new List<string>();
-        var causes = new List<(string? Output, string? Key)>();
-        // Outputs a check could not make because something graded elsewhere is missing: one line per reason.
-        var blocked = outputs.Where(o => o.BlockedBy is not null).GroupBy(o => o.Text.TrimEnd()).ToList();
-        foreach (var reason in blocked)
-            messages.Add($"{string.Join(", ", reason.Select(o => o.Name))}: not checked. {reason.Key}");
-        foreach (var output in outputs.Where(o => o.BlockedBy is null))
-        {
-            if (!expected.TryGetValue(output.Name, out var text))
-            {
-                messages.Add($"{output.Name}: no expected output of this name exists.");
-                causes.Add((output.Name, null));
-                continue;
-            }
-            var (want, got) = (Scrub.MigrationNames(text), Scrub.MigrationNames(Scrub.Lines(output.Text)));
-            if (want == got)
-                continue;
-            if (output.Keyed)
-            {
-                var difference = KeyedText.Compare(want, got);
-                if (difference.Keys.Count == 0)
-                    continue;
-                messages.Add($"{output.Name}: differs from the expected output.\n{Shorten(difference.Diff)}".TrimEnd());
-                causes.AddRange(difference.Keys.Select(key => ((string?)output.Name, (string?)key)));
-            }
-            else
-            {
-                messages.Add($"{output.Name}: differs from the expected output.\n{Shorten(TextDiff.Lines(want, got))}".TrimEnd());
-                causes.Add((output.Name, null));
-            }
-        }
-        foreach (var name in expected.Keys.Except(outputs.Select(o => o.Name)).Order(StringComparer.Ordinal))
-        {
-            messages.Add($"{name}: was expected and not produced.\n{Shorten(TextDiff.Lines(expected[name], ""))}".TrimEnd());
-            causes.Add((name, null));
-        }
-        if (messages.Count == 0)
-            return new CheckResult(check.Name, Status.Pass, "", []);
-        var differing = causes.Where(c => c.Output is not null).Select(c => c.Output!).ToHashSet();
-        messages.InsertRange(0, Pitfalls.Recognise(check.Name, outputs, differing).Select(line => "Pitfall: " + line));
-        return new CheckResult(check.Name, Status.Fail, string.Join("\n\n", messages), Hints(info, check.Name, causes, expected));
-    }
-
-    // A whole missing file as a diff drowns the rest of the report: its first lines say enough.
-    static string Shorten(string diff)
-    {
-        const int MaxLines = 25;
-        var lines = diff.TrimEnd('\n').Split('\n');
-        return lines.Length <= MaxLines ? diff : string.Join('\n', lines.Take(MaxLines)) + $"\n... ({lines.Length - MaxLines} more lines)\n";
-    }
-
-    /// <summary>
-    /// The hints of the steps that best explain what differs in a check, as a likelihood: every step that names the check
-    /// (<see cref="ChapterInfo.StepsFor"/>) is a candidate with the differences it owns and the things it names that did
-    /// <em>not</em> differ (its "wrong predictions": had that step not been done, those would differ too). A candidate
-    /// whose differences are all owned by another that predicts no more wrongly is left out (it explains less, no better);
-    /// the others come most differences first, then fewest wrong predictions, then the most precise reference, then step
-    /// order. So a learner who has done every step but one sees that step's hint first, not a neighbour's that names part of
-    /// the same output. Advice to compare with the previous solution when no step owns a difference; none when every output
-    /// was blocked by something another check grades (that check has the hint).
-    /// </summary>
-    /// <param name="info">The chapter whose steps apply.</param>
-    /// <param name="check">The check.</param>
-    /// <param name="causes">The differences: an output and the key of a line in it (null for the output as a whole); an
-    /// output of null for the check as a whole (it could not finish).</param>
-    /// <param name="expected">The check's expected outputs by name, to count what a step names that did not differ.</param>
-    IReadOnlyList<Hint> Hints(ChapterInfo info, string check, IReadOnlyList<(string? Output, string? Key)> causes,
-        IReadOnlyDictionary<string, string>? expected = null)
-    {
-        if (causes.Count == 0)
-            return [];
-        expected ??= new Dictionary<string, string>();
-        var differingOutputs = causes.Where(c => c.Output is not null).Select(c => c.Output!).ToHashSet();
-        var candidates = info.Steps
-            .Select(step =>
-            {
-                var owned = causes.Select((cause, i) => (i, Closeness: step.Checks.Max(reference => ChapterInfo.Score(reference, check, cause.Output, cause.Key))))
-                    .Where(match => match.Closeness >= 0).ToList();
-                return (Step: step, Owns: owned.Select(match => match.i).ToHashSet(), Closeness: owned.Select(match => match.Closeness).DefaultIfEmpty(-1).Max(),
-                    Wrong: step.Checks.Sum(reference => WrongPredictions(reference, check, expected, differingOutputs, causes)));
-            })
-            .Where(candidate => candidate.Owns.Count > 0)
-            .ToList();
-        var kept = candidates.Where(candidate => !candidates.Any(other => other.Step != candidate.Step
-                && other.Owns.IsSupersetOf(candidate.Owns) && other.Wrong <= candidate.Wrong
-                && (other.Owns.Count > candidate.Owns.Count || other.Wrong < candidate.Wrong || other.Closeness > candidate.Closeness)))
-            .OrderByDescending(candidate => candidate.Owns.Count)
-            .ThenBy(candidate => candidate.Wrong)
-            .ThenByDescending(candidate => candidate.Closeness)
-            .ThenBy(candidate => candidate.Step.Id, StringComparer.Ordinal)
-            .Select(candidate => new Hint(candidate.Step.Id, candidate.Step.Title, candidate.Step.Hint))
-            .ToList();
-        if (kept.Count > 0)
-            return kept;
-        var earlier = manifest.Previous(info)?.Folder ?? info.Folder;
-        return [new Hint("", "", $"No step of this chapter changes what '{check}' checks: it passed when the chapter started. "
-            + $"Compare your files with solutions/{earlier}.")];
-    }
-
-    /// <summary>
-    /// How many of the things <paramref name="reference"/> names in <paramref name="check"/> did not differ: for the whole
-    /// check, its expected outputs that matched; for an output, 1 when it matched; for the lines of a keyed output whose
-    /// key starts with a prefix, how many such keys of the expected output did not differ.
-    /// </summary>
-    static int WrongPredictions(string reference, string check, IReadOnlyDictionary<string, string> expected, HashSet<string> differingOutputs,
-        IReadOnlyList<(string? Output, string? Key)> causes)
-    {
-        var (refCheck, output, prefix) = StepReference.Parse(reference);
-        if (refCheck != check || causes.Any(cause => cause.Output is null))
-            return 0;
-        if (output is null)
-            return expected.Keys.Count(name => !differingOutputs.Contains(name));
-        if (prefix is null)
-            return expected.ContainsKey(output) && !differingOutputs.Contains(output) ? 1 : 0;
-        if (!expected.TryGetValue(output, out var text))
-            return 0;
-        var differingKeys = causes.Where(cause => cause.Output == output && cause.Key is not null).Select(cause => cause.Key!).ToHashSet();
-        return text.Split('\n').Where(line => line.Trim().Length > 0).Select(KeyedText.KeyOf).Distinct()
-            .Count(key => ChapterInfo.Score(reference, check, output, key) >= 0 && !differingKeys.Contains(key));
-    }
-
-    /// <summary>
-    /// True when the chapter looks as it did when the learner got it: every step's <c>TODO n.m</c> marker is
-    /// still in its sources and, where git can tell, nothing in the folder has changed since the last commit. Git is asked
-    /// without its optional locks, so that it does not refresh the index of the learner's clone.
-    /// </summary>
-    /// <param name="chapter">The learner's chapter.</param>
-    public static async Task<bool> IsUntouchedAsync(Chapter chapter)
-    {
-        if (!Directory.Exists(chapter.Folder))
-            return false;
-        var sources = string.Concat(chapter.SourceFiles().Select(f => File.ReadAllText(Path.Combine(chapter.Folder, f))));
-        if (!chapter.Info.Steps.All(step => sources.Contains($"TODO {step.Id}:")))
-            return false;
-        try
-        {
-            var status = await Cli.Wrap("git").WithArguments(["--no-optional-locks", "status", "--porcelain", "--untracked-files=all", "--", "."])
-                .WithWorkingDirectory(chapter.Folder).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
-            return status.ExitCode != 0 || status.StandardOutput.Trim().Length == 0;
-        }
-        catch (Exception error) when (error is System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            return true; // no git: the TODO markers decide
-        }
-    }
 
     /// <summary>The assembly's size and time written in a chapter's build output, or null when it is not built.</summary>
     static string? AssemblyStamp(Chapter chapter, string configuration)

@@ -44,7 +44,7 @@ public static class ResultCache
         Add(ChapterBuild.Fingerprint(chapter, configuration, root));
         Add($"graded as {info.Folder}, skip app.db: {skipChapterDatabase}");
         Add(typeof(ResultCache).Assembly.ManifestModule.ModuleVersionId.ToString());
-        AddFile(Path.Combine(root, Workspace.ManifestFile));
+        AddFile(Path.Combine(root, WorkbookLayout.ManifestFile));
         var snapshots = Expectations.Folder(root);
         if (Directory.Exists(snapshots))
             foreach (var file in Directory.GetFiles(snapshots, info.Folder + ".*.snap").Order(StringComparer.Ordinal))

@@ -1,4 +1,3 @@
-using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -29,7 +28,7 @@ public abstract class ChapterTests<TChapter>(ChapterRun<TChapter> run) : IClassF
     /// <summary>The names behind <see cref="ChecksOfChapter"/>, in the manifest's order.</summary>
     public static IReadOnlyList<string> CheckNames =>
         Solutions.Manifest[TChapter.Folder].Checks.Concat(Solutions.Manifest[TChapter.Folder].Snapshots ?? [])
-            .Where(name => !Grading.Checks.Named(name).ReadsChapterDatabase).ToList();
+            .Where(name => !CheckCatalog.Named(name).ReadsChapterDatabase).ToList();
 
     /// <summary>
     /// The chapter's outputs of one check equal its snapshots. A check that needs a PostgreSQL server is skipped, with
@@ -40,7 +39,7 @@ public abstract class ChapterTests<TChapter>(ChapterRun<TChapter> run) : IClassF
     [MemberData(nameof(ChecksOfChapter))]
     public async Task Check_matches_snapshots(string check)
     {
-        if (Grading.Checks.Named(check).NeedsServer)
+        if (CheckCatalog.Named(check).NeedsServer)
             _ = Postgres.Server;
         SnapshotAssert.Matches(TChapter.Folder, check, await run.Outputs[check]);
     }
@@ -56,7 +55,7 @@ public sealed class ChapterRun<TChapter> where TChapter : ISolutionChapter
 {
     /// <summary>Starts the chapter's checks (those <see cref="ChapterTests{TChapter}.CheckNames"/> lists).</summary>
     public ChapterRun() =>
-        Outputs = ChapterTests<TChapter>.CheckNames.ToDictionary(name => name, name => Task.Run(() => RunAsync(Grading.Checks.Named(name))));
+        Outputs = ChapterTests<TChapter>.CheckNames.ToDictionary(name => name, name => Task.Run(() => RunAsync(CheckCatalog.Named(name))));
 
     static async Task<IReadOnlyList<Output>> RunAsync(Check check)
     {

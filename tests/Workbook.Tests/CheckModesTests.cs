@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CliWrap;
-using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -176,7 +175,7 @@ public sealed class CheckModesTests
         {
             var folder = Path.Combine(classroom.Path, name, "chapters", "02-user-model");
             var solution = Path.Combine(Solutions.Root, "solutions", "02-user-model");
-            foreach (var file in Workbook.Grading.Chapter.In(Solutions.Root, "solutions", Solutions.Manifest["02-user-model"]).Files())
+            foreach (var file in global::Workbook.Grading.Record.Chapter.In(Solutions.Root, "solutions", Solutions.Manifest["02-user-model"]).Files())
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(folder, file))!);
                 File.Copy(Path.Combine(solution, file), Path.Combine(folder, file));
@@ -300,7 +299,7 @@ public sealed class CheckModesTests
         var environment = new Dictionary<string, string?> { [Workbench.CacheVariable] = cache.Path };
         var beside = Directory.GetFiles(learner.Folder, "app.db*").Order().ToList();
 
-        using (var program = new Microsoft.Data.Sqlite.SqliteConnection(SqliteSchema.ConnectionString(learner["app.db"])))
+        using (var program = new Microsoft.Data.Sqlite.SqliteConnection(SqliteDatabase.ConnectionString(learner["app.db"])))
         {
             program.Open();
             using var transaction = program.BeginTransaction();

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -146,6 +145,6 @@ public sealed class CheckToolTests
         Assert.Contains("'99' names no chapter here", results.RootElement.GetProperty("message").GetString());
     }
 
-    static Task<ProgramRun> CheckAsync(string path, string jsonFile) =>
+    static Task<CommandRun> CheckAsync(string path, string jsonFile) =>
         DotnetCommand.RunAsync(Path.GetDirectoryName(jsonFile)!, [Solutions.CheckTool, "--path", path, "--json", jsonFile]);
 }

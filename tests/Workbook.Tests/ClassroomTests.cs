@@ -97,7 +97,7 @@ public sealed partial class ClassroomTests(ITestOutputHelper output)
             Assert.InRange(step.Timeout, 5.0, 360.0);
             Assert.Equal(PointsPerChapter.ToString(), step.With("max-score"));
             Assert.False(step.Node.Children.ContainsKey("env"), $"{step.Id} has an env: the command grader passes none of it to its command");
-            var makesDatabase = chapter.Checks.Any(name => Grading.Checks.Named(name).ReadsChapterDatabase);
+            var makesDatabase = chapter.Checks.Any(name => CheckCatalog.Named(name).ReadsChapterDatabase);
             Assert.Equal(makesDatabase ? $"dotnet tool restore && cd chapters/{chapter.Folder} && dotnet build && dotnet ef database update" : null,
                 step.With("setup-command"));
         }
@@ -128,7 +128,7 @@ public sealed partial class ClassroomTests(ITestOutputHelper output)
         var workflow = Workflow.Load(WorkflowPath);
         var graders = workflow.Steps.Where(step => step.Uses?.StartsWith(CommandGrader) == true).ToList();
         Assert.NotEmpty(graders);
-        if (Solutions.Manifest.Chapters.Any(c => c.Checks.Any(name => Grading.Checks.Named(name).NeedsServer)) && PostgresPrograms() is null)
+        if (Solutions.Manifest.Chapters.Any(c => c.Checks.Any(name => CheckCatalog.Named(name).NeedsServer)) && PostgresPrograms() is null)
         {
             const string why = "PostgreSQL's programs (initdb, pg_ctl) are neither on PATH nor in /usr/lib/postgresql/*/bin, and the "
                 + "command grader passes no WORKBOOK_POSTGRES_URL to ./check 07, so the check cannot start its server as it does on the runner.";

@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
-using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -108,7 +107,7 @@ public sealed class CommandLineTests
         /// <summary>Runs SQL on the copy's app.db, as a person would with the sqlite3 shell, and adds the rows it reads.</summary>
         public void Sql(string sql)
         {
-            using var connection = new SqliteConnection(SqliteSchema.ConnectionString(Path.Combine(Copy.ChapterFolder, "app.db")));
+            using var connection = new SqliteConnection(SqliteDatabase.ConnectionString(Path.Combine(Copy.ChapterFolder, "app.db")));
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = sql;
@@ -126,7 +125,7 @@ public sealed class CommandLineTests
         {
             var chapter = new Chapter(Solutions.Manifest[Name], Copy.ChapterFolder);
             using var copy = new TempFolder();
-            var outputs = await Grading.Checks.Named("app-db").Run(TestGrading.ContextFor(chapter, copyDatabaseTo: copy.Path));
+            var outputs = await CheckCatalog.Named("app-db").Run(TestGrading.ContextFor(chapter, copyDatabaseTo: copy.Path));
             SnapshotAssert.Matches(Name, "app-db", outputs);
         }
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Workbook.Grading;
 using Workbook.Tests.Docs;
 
 namespace Workbook.Tests;

@@ -192,7 +192,7 @@ public sealed class HostileLearnerTests
     /// <summary>Writes a learner's clone of chapter 02's solution into the class folder, with <paramref name="edits"/> made to it.</summary>
     static void Learner(TempFolder classroom, string name, params (string File, string From, string To)[] edits)
     {
-        var solution = Workbook.Grading.Chapter.In(Solutions.Root, "solutions", Solutions.Manifest[Chapter]);
+        var solution = global::Workbook.Grading.Record.Chapter.In(Solutions.Root, "solutions", Solutions.Manifest[Chapter]);
         var folder = Path.Combine(classroom.Path, name, "chapters", Chapter);
         foreach (var file in solution.Files())
         {

@@ -35,7 +35,7 @@ public sealed class LearnerCloneTests
         Unchanged("./check 03");
 
         // The learner's program has chapter 04's database open, in the middle of a write.
-        using (var program = new Microsoft.Data.Sqlite.SqliteConnection(SqliteSchema.ConnectionString(Path.Combine(clone.Chapter("04-comment-relationship"), "app.db"))))
+        using (var program = new Microsoft.Data.Sqlite.SqliteConnection(SqliteDatabase.ConnectionString(Path.Combine(clone.Chapter("04-comment-relationship"), "app.db"))))
         {
             program.Open();
             using var transaction = program.BeginTransaction();

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -18,7 +17,7 @@ public sealed class LearnerCopy : IDisposable
     public LearnerCopy(string track, string chapter)
     {
         Chapter = chapter;
-        copy = new WorkbookCopy(Solutions.Root, track, global::Workbook.Grading.Chapter.In(Solutions.Root, track, Solutions.Manifest[chapter]));
+        copy = new WorkbookCopy(Solutions.Root, track, global::Workbook.Grading.Record.Chapter.In(Solutions.Root, track, Solutions.Manifest[chapter]));
     }
 
     /// <summary>The chapter's folder name.</summary>
@@ -84,7 +83,7 @@ public sealed class LearnerCopy : IDisposable
     }
 
     /// <summary>Runs <c>dotnet &lt;arguments&gt;</c> as <see cref="DotnetAsync"/> does, for a command that may fail: its exit code and output.</summary>
-    public Task<ProgramRun> RunDotnetAsync(params string[] arguments) =>
+    public Task<CommandRun> RunDotnetAsync(params string[] arguments) =>
         DotnetCommand.RunAsync(Folder, arguments, TestEnvironment.ForChapterCode());
 
     /// <summary>
@@ -111,7 +110,7 @@ public sealed class LearnerCopy : IDisposable
 /// <summary>One run of the check command and the chapters of its JSON report.</summary>
 /// <param name="Run">The command's exit code and output.</param>
 /// <param name="Chapters">The report's <c>chapters</c> array.</param>
-public sealed record CheckRun(ProgramRun Run, JsonElement Chapters)
+public sealed record CheckRun(CommandRun Run, JsonElement Chapters)
 {
     /// <summary>The first chapter's result.</summary>
     public JsonElement Chapter => Chapters[0];

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -79,7 +78,7 @@ public sealed partial class PageClaimTests
         var file = temp["app.db"];
         using (var db = chapter.CreateDbContext(file))
             db.Database.Migrate();
-        SqliteSchema.Execute(file, StaleLockWithAttemptsCounted);
+        SqliteDatabase.Execute(file, StaleLockWithAttemptsCounted);
         var waiting =
             $"Waiting for the migration lock: {file} has a row in __EFMigrationsLock, left by a program that is migrating it or that was stopped halfway.\n"
             + $"If no other program is migrating it, delete the row from another terminal: sqlite3 \"{file}\" \"DELETE FROM __EFMigrationsLock;\"\n";
@@ -92,7 +91,7 @@ public sealed partial class PageClaimTests
             Assert.Equal(waiting, run.StandardError);
             Assert.DoesNotContain("Applied migrations:", run.StandardOutput);
 
-            SqliteSchema.Execute(file, "DELETE FROM __EFMigrationsLock;");
+            SqliteDatabase.Execute(file, "DELETE FROM __EFMigrationsLock;");
             Assert.True(await run.WaitForExitAsync(Generous) == 0, run.Transcript());
             Assert.Equal(waiting, run.StandardError);
             Assert.Contains("Pending migrations: none\n\n== ", run.StandardOutput);
@@ -162,12 +161,12 @@ public sealed partial class PageClaimTests
         }
 
         // What `dotnet run --no-build` runs, without DATABASE_URL, in the chapter's folder.
-        static async Task<ProgramRun> RunBuiltAsync(string folder)
+        static async Task<CommandRun> RunBuiltAsync(string folder)
         {
             using var home = new TempFolder();
             var run = await ChildProcess.RunAsync(ChildEnvironment.Dotnet, [Path.Combine(folder, "bin", "Debug", "net10.0", "Blog.dll")], folder,
                 ChildEnvironment.ForProgram(home.Path, home.Path), Generous);
-            return new ProgramRun(run.ExitCode, run.StandardOutput, run.StandardError);
+            return new CommandRun(run.ExitCode, run.StandardOutput, run.StandardError);
         }
     }
 
@@ -274,7 +273,7 @@ public sealed partial class PageClaimTests
         var file = temp["app.db"];
         using (var db = chapter.CreateDbContext(file))
             db.Database.Migrate();
-        SqliteSchema.Execute(file, """
+        SqliteDatabase.Execute(file, """
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 80000)
             INSERT INTO "Users" ("Username", "Email", "AboutMe", "LastSeen")
             SELECT 'user' || i, 'user' || i || '@example.com', printf('%.1000c', 'x'), '2026-11-23 10:04:57' FROM n;
@@ -310,8 +309,8 @@ public sealed partial class PageClaimTests
         File.Copy(partial, temp["restored.db"]);
         File.Copy(partial + "-journal", temp["restored.db-journal"]);
         // Read-write: SQLite rolls the journal back into the file when it opens it.
-        Assert.Equal(["ok", "0"], SqliteSchema.Rows(temp["restored.db"], "PRAGMA integrity_check; SELECT COUNT(*) FROM sqlite_master;", readOnly: false)
-            .Select(SqliteSchema.Line));
+        Assert.Equal(["ok", "0"], SqliteDatabase.Rows(temp["restored.db"], "PRAGMA integrity_check; SELECT COUNT(*) FROM sqlite_master;", readOnly: false)
+            .Select(SqliteDatabase.Line));
 
         // The partial copy while SQLite writes it: its journal beside it, and more than nothing but less than `below` bytes.
         string? Copying(long below) => Directory.Exists(backups)

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -139,7 +138,7 @@ public sealed partial class PageClaimTests
             Drop(server, database);
         }
 
-        static async Task<ProgramRun> EfAsync(BuiltCopy copy, Dictionary<string, string?> environment, string[] arguments)
+        static async Task<CommandRun> EfAsync(BuiltCopy copy, Dictionary<string, string?> environment, string[] arguments)
         {
             var run = await DotnetCommand.RunAsync(copy.Folder, ["ef", .. arguments], environment);
             Assert.True(run.ExitCode == 0, run.Transcript("dotnet ef " + string.Join(' ', arguments)));

@@ -7,7 +7,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -31,7 +30,7 @@ public sealed partial class PageClaimTests
         var chapter = Solutions.Load("03-first-migration");
         using var temp = new TempFolder();
 
-        using (var other = new SqliteConnection(SqliteSchema.ConnectionString(temp["other.db"])))
+        using (var other = new SqliteConnection(SqliteDatabase.ConnectionString(temp["other.db"])))
         {
             other.Open();
             using var create = other.CreateCommand();
@@ -41,7 +40,7 @@ public sealed partial class PageClaimTests
         using (var db = chapter.CreateDbContext(temp["other.db"]))
         {
             Assert.False(db.Database.EnsureCreated());
-            Assert.DoesNotContain("CREATE TABLE \"Users\"", SqliteSchema.Read(temp["other.db"]));
+            Assert.DoesNotContain("CREATE TABLE \"Users\"", SqliteDatabase.Read(temp["other.db"]));
         }
 
         using (var db = chapter.CreateDbContext(temp["app.db"]))
@@ -117,7 +116,7 @@ public sealed partial class PageClaimTests
         using var temp = new TempFolder();
         using (var db = chapter.CreateDbContext(temp["app.db"]))
             db.Database.Migrate();
-        SqliteSchema.Execute(temp["app.db"], """
+        SqliteDatabase.Execute(temp["app.db"], """
             INSERT INTO "Users" ("Id", "Username", "Email") VALUES (1, 'susan', 'susan@example.com');
             INSERT INTO "Comments" ("Body", "Timestamp", "UserId") VALUES
                 ('first!', '2026-11-20 09:00:00', 1), ('second', '2026-11-21 10:30:00', 1), ('third', '2026-11-22 08:15:00', 1);
@@ -162,7 +161,7 @@ public sealed partial class PageClaimTests
         db.Add(New(user, ("Username", "ann"), ("Email", "ann@example.com"), ("LastSeen", t)));
         db.Add(New(user, ("Username", "bob"), ("Email", "bob@example.com"), ("LastSeen", new DateTime(2026, 11, 23, 10, 4, 57, DateTimeKind.Utc))));
         db.SaveChanges();
-        SqliteSchema.Execute(temp["app.db"], """
+        SqliteDatabase.Execute(temp["app.db"], """
             INSERT INTO "Users" ("Username", "Email", "LastSeen")
             VALUES ('cid', 'cid@example.com', strftime('%Y-%m-%d %H:%M:%f', '2026-11-23 10:04:57.41'));
             """);
@@ -189,7 +188,7 @@ public sealed partial class PageClaimTests
     public void Bundled_SQLite_has_DROP_COLUMN_and_EF_Core_rebuilds_the_table_even_so()
     {
         using var temp = new TempFolder();
-        using (var connection = new SqliteConnection(SqliteSchema.ConnectionString(temp["t.db"])))
+        using (var connection = new SqliteConnection(SqliteDatabase.ConnectionString(temp["t.db"])))
         {
             connection.Open();
             using var command = connection.CreateCommand();
@@ -288,7 +287,7 @@ public sealed partial class PageClaimTests
         var type = plain.GetType();
         var builder = (DbContextOptionsBuilder)Activator.CreateInstance(
             typeof(DbContextOptionsBuilder<>).MakeGenericType(type), plain.GetService<IDbContextOptions>())!;
-        builder.UseSqlite(SqliteSchema.ConnectionString(sqliteFile)).AddInterceptors(interceptor);
+        builder.UseSqlite(SqliteDatabase.ConnectionString(sqliteFile)).AddInterceptors(interceptor);
         return (DbContext)Activator.CreateInstance(type, builder.Options)!;
     }
 

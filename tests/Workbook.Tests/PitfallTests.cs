@@ -167,7 +167,7 @@ public sealed class PitfallTests
     public async Task A_scaffolded_migration_that_loses_data()
     {
         using var learner = new LearnerCopy("solutions", "06-schema-change");
-        var scaffolded = File.ReadAllText(Path.Combine(Workbook.Grading.Expectations.Folder(Solutions.Root), "06-schema-change.scaffolded.CommentText.cs.snap"));
+        var scaffolded = File.ReadAllText(Path.Combine(Expectations.Folder(Solutions.Root), "06-schema-change.scaffolded.CommentText.cs.snap"));
         File.WriteAllText(learner.Find("_CommentText.cs"), scaffolded);
 
         var check = await learner.CheckAsync();

@@ -1,5 +1,4 @@
 using Xunit.Abstractions;
-using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -37,7 +36,7 @@ static class Postgres
     /// <exception cref="InvalidOperationException">No server, in CI.</exception>
     public static void RequireFor(string chapter)
     {
-        if (Solutions.Manifest[chapter].Checks.Any(name => Grading.Checks.Named(name).NeedsServer))
+        if (Solutions.Manifest[chapter].Checks.Any(name => CheckCatalog.Named(name).NeedsServer))
             _ = Server;
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -157,7 +156,7 @@ public sealed class BuiltCopy : IDisposable
     /// <exception cref="Xunit.Sdk.XunitException">The build failed (its output is in the message).</exception>
     public static async Task<BuiltCopy> MakeAsync(string chapter, string track = "solutions")
     {
-        var copy = new BuiltCopy(new WorkbookCopy(Solutions.Root, track, Workbook.Grading.Chapter.In(Solutions.Root, track, Solutions.Manifest[chapter])));
+        var copy = new BuiltCopy(new WorkbookCopy(Solutions.Root, track, global::Workbook.Grading.Record.Chapter.In(Solutions.Root, track, Solutions.Manifest[chapter])));
         await copy.BuildAsync();
         return copy;
     }
@@ -190,7 +189,7 @@ public sealed class BuiltCopy : IDisposable
     /// <param name="expectFailure">Whether the command is meant to fail.</param>
     /// <returns>The run.</returns>
     /// <exception cref="Xunit.Sdk.XunitException">The command succeeded or failed against <paramref name="expectFailure"/>.</exception>
-    public async Task<ProgramRun> UpdateAsync(string database, string? migration, bool expectFailure = false)
+    public async Task<CommandRun> UpdateAsync(string database, string? migration, bool expectFailure = false)
     {
         string[] arguments = migration is null
             ? ["ef", "database", "update", "--no-build", "--configuration", Solutions.Configuration]
@@ -204,24 +203,24 @@ public sealed class BuiltCopy : IDisposable
     /// <param name="database">A SQLite file name in the chapter's folder.</param>
     /// <param name="arguments">The program's arguments, such as <c>backup</c>.</param>
     /// <returns>The run.</returns>
-    public Task<ProgramRun> RunProgramAsync(string database, params string[] arguments) =>
+    public Task<CommandRun> RunProgramAsync(string database, params string[] arguments) =>
         DotnetCommand.RunAsync(Folder, [Path.Combine(Folder, "bin", Solutions.Configuration, "net10.0", "Blog.dll"), .. arguments], DatabaseUrl(database));
 
     /// <summary>Runs SQL statements on <paramref name="database"/>.</summary>
-    public void Sql(string database, string sql) => SqliteSchema.Execute(PathOf(database), sql);
+    public void Sql(string database, string sql) => SqliteDatabase.Execute(PathOf(database), sql);
 
     /// <summary>The rows <paramref name="sql"/> reads from <paramref name="database"/>, each as its values joined by '|'.</summary>
     public List<string> Rows(string database, string sql) => Read(PathOf(database), sql);
 
     /// <summary>The rows <paramref name="sql"/> reads from the SQLite file <paramref name="file"/>, each as its values joined by '|'.</summary>
     /// <exception cref="SqliteException">The file is missing or not a database, or the SQL fails.</exception>
-    public static List<string> Read(string file, string sql) => SqliteSchema.Rows(file, sql).Select(SqliteSchema.Line).ToList();
+    public static List<string> Read(string file, string sql) => SqliteDatabase.Rows(file, sql).Select(SqliteDatabase.Line).ToList();
 
     /// <summary>Opens an existing SQLite file without pooling.</summary>
     /// <exception cref="SqliteException">The file is missing or not a database.</exception>
     public static SqliteConnection Open(string file)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(SqliteSchema.ConnectionString(file)) { Mode = SqliteOpenMode.ReadWrite }.ToString());
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(SqliteDatabase.ConnectionString(file)) { Mode = SqliteOpenMode.ReadWrite }.ToString());
         connection.Open();
         return connection;
     }

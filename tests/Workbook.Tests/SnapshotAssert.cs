@@ -1,7 +1,6 @@
 using Snapshooter;
 using Snapshooter.Exceptions;
 using Snapshooter.Xunit;
-using Workbook.Grading;
 using Xunit.Sdk;
 
 namespace Workbook.Tests;
@@ -24,14 +23,14 @@ public static class SnapshotAssert
     public static void Matches(string chapter, string check, IReadOnlyList<Output> outputs)
     {
         var expected = Expectations.Read(Solutions.Root, chapter, check);
-        var mismatches = Compare(expected, outputs).ToDictionary(m => m.Output);
+        var mismatches = OutputComparer.Compare(expected, outputs, byMeaning: false).ToDictionary(m => m.Output);
         var problems = new List<string>();
         foreach (var output in outputs)
         {
             try
             {
                 Snapshot.Match(output.Text, new SnapshotFullName(
-                    Expectations.SnapshotName(chapter, check, output.Name), Workspace.SnapshotsHome(Solutions.Root)));
+                    Expectations.SnapshotName(chapter, check, output.Name), WorkbookLayout.SnapshotsHome(Solutions.Root)));
             }
             catch (Exception error) when (error is XunitException or SnapshotTestException or SnapshotNotFoundException or SnapshotCompareException)
             {
@@ -54,35 +53,5 @@ public static class SnapshotAssert
         }
     }
 
-    /// <summary>
-    /// Compares a check's outputs with its expected outputs, name by name.
-    /// </summary>
-    /// <param name="expected">What <see cref="Expectations.Read"/> returned.</param>
-    /// <param name="actual">What the check produced.</param>
-    /// <returns>
-    /// One entry per output that differs, is missing, or has no expectation, with a line diff
-    /// (<see cref="TextDiff.Lines"/>) in its message; empty when everything matches.
-    /// </returns>
-    static IReadOnlyList<Mismatch> Compare(IReadOnlyDictionary<string, string> expected, IReadOnlyList<Output> actual)
-    {
-        var mismatches = new List<Mismatch>();
-        foreach (var output in actual)
-        {
-            if (!expected.TryGetValue(output.Name, out var text))
-                mismatches.Add(new(output.Name, "No expected output of this name exists.", ""));
-            else if (text != Scrub.Lines(output.Text))
-                mismatches.Add(new(output.Name, "Differs from the expected output.", TextDiff.Lines(text, Scrub.Lines(output.Text))));
-        }
-        foreach (var name in expected.Keys.Except(actual.Select(o => o.Name)).Order(StringComparer.Ordinal))
-            mismatches.Add(new(name, "Was expected and not produced.", TextDiff.Lines(expected[name], "")));
-        return mismatches;
-    }
-
-    static string Describe(Mismatch mismatch) => $"{mismatch.Output}: {mismatch.Problem}\n{mismatch.Diff}";
+    static string Describe(OutputDifference difference) => $"{difference.Output}: {difference.Problem}\n{difference.Diff}";
 }
-
-/// <summary>One output that did not match.</summary>
-/// <param name="Output">The output's name, such as <c>upgrade.sql</c>.</param>
-/// <param name="Problem">One sentence saying what is wrong.</param>
-/// <param name="Diff">The line diff of expected against actual (see <see cref="TextDiff.Lines"/>), or empty.</param>
-public sealed record Mismatch(string Output, string Problem, string Diff);

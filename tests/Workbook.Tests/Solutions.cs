@@ -1,5 +1,4 @@
 using System.Reflection;
-using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -7,7 +6,7 @@ namespace Workbook.Tests;
 public static class Solutions
 {
     /// <summary>The repository root, found above this test assembly.</summary>
-    public static readonly string Root = Workspace.FindRoot();
+    public static readonly string Root = WorkbookLayout.FindRoot();
 
     /// <summary>The manifest, read once.</summary>
     public static readonly Manifest Manifest = Manifest.Load(Root);

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Workbook.Grading;
-using Workbook.Grading.Running;
 
 namespace Workbook.Tests;
 

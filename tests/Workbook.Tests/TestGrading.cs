@@ -1,5 +1,3 @@
-using Workbook.Grading;
-using Workbook.Grading.Running;
 
 namespace Workbook.Tests;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -93,8 +92,8 @@ public sealed partial class TrackTests
     {
         var info = Solutions.Manifest[chapter];
         Assert.NotEmpty(info.Steps);
-        Assert.All(info.Checks, name => Assert.True(Grading.Checks.Named(name).Graded, $"'{name}' is not a graded check"));
-        Assert.All(info.Snapshots ?? [], name => Assert.False(Grading.Checks.Named(name).Graded, $"'{name}' is a graded check, not a snapshot"));
+        Assert.All(info.Checks, name => Assert.True(CheckCatalog.Named(name).Graded, $"'{name}' is not a graded check"));
+        Assert.All(info.Snapshots ?? [], name => Assert.False(CheckCatalog.Named(name).Graded, $"'{name}' is a graded check, not a snapshot"));
         foreach (var step in info.Steps)
         {
             Assert.StartsWith(chapter[..2].TrimStart('0') + ".", step.Id);

@@ -97,7 +97,7 @@ public static partial class ChapterRunner
         using var bridge = request.Postgres is { Socket: { } socket } postgres ? SocketBridge.TcpToUnix(postgres.Access.Port, socket) : null;
         var context = new CheckContext(assembly, request.GradedAs, new ProgramRunner(TimeSpan.FromSeconds(request.ProgramTimeLimitSeconds)),
             request.ChapterDatabase, request.Postgres?.Access);
-        var checks = request.Checks.Select(Checks.Named).OrderByDescending(check => check.RunsProgram).ToList();
+        var checks = request.Checks.Select(CheckCatalog.Named).OrderByDescending(check => check.RunsProgram).ToList();
         await Task.WhenAll(checks.Select(check => Task.Run(async () =>
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -22,7 +22,7 @@ public sealed class ProgramRunner(TimeSpan timeLimit)
     /// <param name="standardInput">Text piped to the program's standard input, or null for none.</param>
     /// <returns>The exit code and both output streams as printed (an output longer than 1 MiB is cut, and says so).</returns>
     /// <exception cref="LimitReachedException">The program ran longer than the time limit and was stopped.</exception>
-    public async Task<ProgramRun> RunAsync(
+    public async Task<CommandRun> RunAsync(
         ChapterAssembly chapter, string workingFolder, string? databaseUrl, IReadOnlyList<string>? arguments = null, string? standardInput = null)
     {
         var environment = ChildEnvironment.ForProgram(workingFolder, Path.GetTempPath());
@@ -36,7 +36,7 @@ public sealed class ProgramRunner(TimeSpan timeLimit)
                 $"`{command}` ran longer than {timeLimit.TotalSeconds:0} s and was stopped (a loop that never ends, or a machine too busy to finish in time)."));
         }
         var cut = run.OutputCut ? $"[output cut after {ChildProcess.DefaultOutputCap} characters]\n" : "";
-        return new ProgramRun(run.ExitCode, run.StandardOutput + cut, run.StandardError);
+        return new CommandRun(run.ExitCode, run.StandardOutput + cut, run.StandardError);
     }
 }
 
@@ -51,7 +51,7 @@ public sealed class LimitReachedException(string message) : Exception(message);
 /// <param name="ExitCode">The process exit code; 0 means success.</param>
 /// <param name="StandardOutput">Everything written to standard output.</param>
 /// <param name="StandardError">Everything written to standard error.</param>
-public sealed record ProgramRun(int ExitCode, string StandardOutput, string StandardError)
+public sealed record CommandRun(int ExitCode, string StandardOutput, string StandardError)
 {
     /// <summary>
     /// The run as a person reads it: a prompt line <c>[folder]$ command</c>, standard output, then standard

@@ -1,4 +1,3 @@
-using Workbook.Grading;
 
 namespace Workbook.Tests;
 

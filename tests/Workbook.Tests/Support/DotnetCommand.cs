@@ -2,7 +2,6 @@ using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
 
-using Workbook.Grading;
 
 namespace Workbook.Tests;
 
@@ -22,7 +21,7 @@ public static class DotnetCommand
     /// <param name="timeout">How long the command may run before it is killed; 5 minutes when null.</param>
     /// <returns>The exit code and both output streams, exactly as printed.</returns>
     /// <exception cref="OperationCanceledException">The command ran longer than <paramref name="timeout"/>.</exception>
-    public static async Task<ProgramRun> RunAsync(
+    public static async Task<CommandRun> RunAsync(
         string workingFolder, IReadOnlyList<string> arguments,
         IReadOnlyDictionary<string, string?>? environment = null, string? standardInput = null, TimeSpan? timeout = null)
     {
@@ -43,6 +42,6 @@ public static class DotnetCommand
             .WithStandardInputPipe(standardInput is null ? PipeSource.Null : PipeSource.FromString(standardInput, Encoding.UTF8))
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(Encoding.UTF8, cancel.Token);
-        return new ProgramRun(result.ExitCode, result.StandardOutput, result.StandardError);
+        return new CommandRun(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 }

@@ -106,10 +106,10 @@ public sealed class LearnerClone : IDisposable
         var earlier = Solutions.Manifest.Chapters.TakeWhile(c => c.Folder != chapter).ToList();
         foreach (var info in earlier)
         {
-            var solution = Workbook.Grading.Chapter.In(Solutions.Root, "solutions", info);
+            var solution = global::Workbook.Grading.Record.Chapter.In(Solutions.Root, "solutions", info);
             var target = Chapter(info.Folder);
             var files = solution.Files().ToHashSet();
-            foreach (var stale in new Workbook.Grading.Chapter(info, target).Files().Where(f => !files.Contains(f)))
+            foreach (var stale in new global::Workbook.Grading.Record.Chapter(info, target).Files().Where(f => !files.Contains(f)))
                 File.Delete(Path.Combine(target, stale));
             foreach (var file in files)
             {
@@ -117,7 +117,7 @@ public sealed class LearnerClone : IDisposable
                 File.Copy(Path.Combine(solution.Folder, file), Path.Combine(target, file), overwrite: true);
             }
         }
-        await Task.WhenAll(earlier.Where(info => info.Checks.Any(name => Grading.Checks.Named(name).ReadsChapterDatabase)).Select(async info =>
+        await Task.WhenAll(earlier.Where(info => info.Checks.Any(name => CheckCatalog.Named(name).ReadsChapterDatabase)).Select(async info =>
         {
             // As the chapter's page says: build once, then update.
             foreach (var command in new[] { new[] { "build" }, ["ef", "database", "update"] })
