@@ -35,24 +35,3 @@ public abstract class PageTests<TChapter> where TChapter : ISolutionChapter
             $"{TChapter.Folder}.md should end with the progress view, `./check`, where {TChapter.Folder} has passed");
     }
 }
-
-/// <summary>Runs <c>docs/01-configuration.md</c>.</summary>
-public sealed class Page01 : PageTests<Chapter01>;
-
-/// <summary>Runs <c>docs/02-user-model.md</c>.</summary>
-public sealed class Page02 : PageTests<Chapter02>;
-
-/// <summary>Runs <c>docs/03-first-migration.md</c>.</summary>
-public sealed class Page03 : PageTests<Chapter03>;
-
-/// <summary>Runs <c>docs/04-comment-relationship.md</c>.</summary>
-public sealed class Page04 : PageTests<Chapter04>;
-
-/// <summary>Runs <c>docs/05-shell-play.md</c>.</summary>
-public sealed class Page05 : PageTests<Chapter05>;
-
-/// <summary>Runs <c>docs/06-schema-change.md</c>.</summary>
-public sealed class Page06 : PageTests<Chapter06>;
-
-/// <summary>Runs <c>docs/07-postgresql.md</c> against the test run's PostgreSQL server.</summary>
-public sealed class Page07 : PageTests<Chapter07>;
