@@ -47,7 +47,9 @@ static class BehaviourProbes
     /// comments deletes them too; <c>comments-of.txt</c>: whether <c>CommentsOf(user)</c> is a query that finds that
     /// user's comments and no one else's.
     /// </summary>
-    public static IReadOnlyList<Output> Comments(ChapterAssembly chapter)
+    /// <param name="chapter">The chapter's built assembly.</param>
+    /// <param name="gradedAs">The chapter whose names apply (<see cref="ChapterInfo.PropertyName"/>: chapter 06 renames <c>Body</c> to <c>Text</c>).</param>
+    public static IReadOnlyList<Output> Comments(ChapterAssembly chapter, ChapterInfo gradedAs)
     {
         using var temp = new TempFolder();
         Output[] Blocked(string why, string by) =>
@@ -63,10 +65,13 @@ static class BehaviourProbes
         if (comment.GetProperty("Timestamp") is not { PropertyType: var timestampType } timestamp || timestampType != typeof(DateTime))
             return Blocked("Comment has no DateTime property Timestamp: see the model check.\n", "model/schema.txt#Comment.Timestamp");
 
+        var text = gradedAs.PropertyName("Comment", "Body");
+        if (comment.GetProperty(text) is not { PropertyType: var textType } || textType != typeof(string))
+            return Blocked($"Comment has no string property {text}: see the model check.\n", $"model/schema.txt#Comment.{text}");
+
         // Two comments, 20 ms apart, each with the clock read just before and just after it is made.
         var john = New(user, ("Username", "john"), ("Email", "john@example.com"));
         var before1 = DateTime.UtcNow;
-        var text = comment.GetProperty("Body") is not null ? "Body" : "Text"; // chapter 06 renames Body to Text
         var first = New(comment, (text, "my first comment!"));
         var after1 = DateTime.UtcNow;
         Thread.Sleep(20);

@@ -48,7 +48,7 @@ public static class CheckCatalog
         new("run", ProgramChecks.Run, RunsProgram: true),
         new("model", c => Task.FromResult(ModelChecks.Model(c.Chapter))),
         new("user-behaviour", c => Task.FromResult(BehaviourProbes.Users(c.Chapter))),
-        new("comment-behaviour", c => Task.FromResult(BehaviourProbes.Comments(c.Chapter))),
+        new("comment-behaviour", c => Task.FromResult(BehaviourProbes.Comments(c.Chapter, c.GradedAs))),
         new("migrations", c => Task.FromResult(MigrationChecks.Migrations(c))),
         new("pending-model-changes", c => Task.FromResult(MigrationChecks.PendingModelChanges(c.Chapter))),
         new("keeps-rows", c => Task.FromResult(MigrationChecks.KeepsRows(c))),

@@ -60,7 +60,7 @@ static class PostgresChecks
     /// <summary>
     /// Graded, needs a server: databases made for this grading (<see cref="CheckContext.Postgres"/>). <c>schema.txt</c>:
     /// the PostgreSQL migrations applied to a new database, read back from the server's catalog
-    /// (<see cref="DatabaseSchema.ReadPostgres"/>); <c>play.txt</c> and <c>shell.txt</c>: Play Time and <see cref="ShellSession"/>
+    /// (<see cref="DatabaseSchema.ReadPostgres"/>); <c>play.txt</c> and <c>shell.txt</c>: Play Time and the chapter's <see cref="ChapterInfo.ShellSession"/>
     /// run by the chapter's program with a <c>postgresql://</c> DATABASE_URL on new databases; <c>bad-input.txt</c>: the
     /// program run with a password the server refuses, a database that does not exist, a port where no server listens and a
     /// URL that does not parse. Host, port, database names and the password are replaced by placeholders; a password the
@@ -95,7 +95,7 @@ static class PostgresChecks
         }
 
         var play = RunAsync(context, server.Url(server.Databases[1]), [], null);
-        var shell = RunAsync(context, server.Url(server.Databases[2]), ["shell"], ShellSession + "\n");
+        var shell = RunAsync(context, server.Url(server.Databases[2]), ["shell"], context.GradedAs.ShellInput);
         var bad = new List<Task<string>>
         {
             RunAsync(context, server.Url(server.Databases[3], password: "wrong-password"), [], null),
@@ -111,26 +111,6 @@ static class PostgresChecks
             new("bad-input.txt", string.Join("\n", await Task.WhenAll(bad))),
         ];
     }
-
-    /// <summary>
-    /// The statements of the piped shell session on PostgreSQL: a user and a comment saved, a second user with the same
-    /// name (PostgreSQL's unique-violation message), a timestamp read back (its <c>Kind</c>), and a comment with a local
-    /// time, which Npgsql refuses to write to <c>timestamp with time zone</c>.
-    /// </summary>
-    public const string ShellSession = """
-        var ann = new User { Username = "ann", Email = "ann@example.com" };
-        db.Users.Add(ann);
-        db.SaveChanges()
-        db.Comments.Add(new Comment { Text = "hello from the shell", Author = ann });
-        db.SaveChanges()
-        db.Users.Add(new User { Username = "ann", Email = "ann2@example.com" });
-        db.SaveChanges()
-        db.Users.Select(u => u.Username).ToList()
-        db.Comments.First().Timestamp.Kind
-        db.Comments.Add(new Comment { Text = "local time", UserId = ann.Id, Timestamp = DateTime.SpecifyKind(new DateTime(2026, 1, 1, 12, 0, 0), DateTimeKind.Local) });
-        db.SaveChanges()
-        db.Comments.Count()
-        """;
 
     const string Missing = $"The chapter has no {ContextName}: a class that derives from BlogContext, with a constructor that takes "
         + $"DbContextOptions<{ContextName}>, whose migrations are PostgreSQL's.\n";

@@ -60,32 +60,9 @@ static class ProgramChecks
         ];
     }
 
-    /// <summary>
-    /// The statements of the piped shell session: saving a user, a statement that does not compile
-    /// (the shell must go on), reading back what was saved, then a save that breaks a unique index (the shell
-    /// must print the database's message and clear the change tracker, so that the next save works), and a
-    /// comment's timestamp read back from the database (its <c>Kind</c> must be <c>Utc</c>).
-    /// </summary>
-    public const string ShellSession = """
-        var ann = new User { Username = "ann", Email = "ann@example.com" };
-        db.Users.Add(ann);
-        db.SaveChanges()
-        db.Users.Count(u => u.Nickname == "ann")
-        db.Comments.Add(new Comment { Body = "hello from the shell", Author = ann });
-        db.SaveChanges()
-        db.Users.OrderBy(u => u.Username).ToList()
-        db.CommentsOf(ann).Select(c => c.Body).ToList()
-        db.Users.Add(new User { Username = "ann", Email = "ann2@example.com" });
-        db.SaveChanges()
-        db.Users.Add(new User { Username = "bob", Email = "bob@example.com" });
-        db.SaveChanges()
-        db.Users.Select(u => u.Username).ToList()
-        db.Comments.First().Timestamp.Kind
-        """;
-
-    /// <summary><c>transcript.txt</c>: <see cref="ShellSession"/> piped into <c>dotnet run -- shell</c> on a new SQLite file.</summary>
+    /// <summary><c>transcript.txt</c>: the chapter's <see cref="ChapterInfo.ShellSession"/> piped into <c>dotnet run -- shell</c> on a new SQLite file.</summary>
     public static Task<IReadOnlyList<Output>> Shell(CheckContext context) =>
-        OnNewDatabaseAsync(context, ["shell"], ShellSession + "\n");
+        OnNewDatabaseAsync(context, ["shell"], context.GradedAs.ShellInput);
 
     static async Task<IReadOnlyList<Output>> OnNewDatabaseAsync(CheckContext context, string[] arguments, string? standardInput = null)
     {

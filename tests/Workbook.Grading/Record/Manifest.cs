@@ -67,6 +67,27 @@ public sealed record ChapterInfo(
     public IReadOnlyList<string> StarterMigrations { get; init; } = [];
 
     /// <summary>
+    /// The statements a check pipes into the chapter's shell (<c>dotnet run -- shell</c>), one a line, as a learner types
+    /// them; empty for a chapter without a shell.
+    /// </summary>
+    public IReadOnlyList<string> ShellSession { get; init; } = [];
+
+    /// <summary>What a check pipes into the shell: <see cref="ShellSession"/>, each statement ending with a line break.</summary>
+    public string ShellInput => string.Concat(ShellSession.Select(statement => statement + "\n"));
+
+    /// <summary>
+    /// The properties this chapter has renamed since the chapter that made them, by <c>Entity.Property</c> as first made
+    /// (<c>Comment.Body</c>) to their name here (<c>Text</c>), so that the checks that probe an entity type use its names.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RenamedProperties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The name of <paramref name="entity"/>'s property first named <paramref name="property"/>, in this chapter (see <see cref="RenamedProperties"/>).</summary>
+    /// <param name="entity">The entity type's name, such as <c>Comment</c>.</param>
+    /// <param name="property">The property's first name, such as <c>Body</c>.</param>
+    public string PropertyName(string entity, string property) =>
+        RenamedProperties.TryGetValue($"{entity}.{property}", out var renamed) ? renamed : property;
+
+    /// <summary>
     /// The steps a difference points to, closest first: every step with a reference that matches it. A step names what
     /// it changes as a check (<c>model</c>), one output of it (<c>configuration/unset.txt</c>), or the lines of a keyed
     /// output whose key starts with a prefix (<c>model/schema.txt#User index</c>, which matches <c>User index (Email)</c>;
