@@ -16,20 +16,6 @@ namespace Workbook.Grading.Checks;
 /// </summary>
 static class DataSafetyChecks
 {
-    static readonly (string Username, string Email, string? Hash)[] Users =
-    [
-        ("susan", " Susan@Example.com", null),
-        ("john", "john@example.com", "not-a-real-hash"),
-        ("ann", "ANN@example.com ", null),
-    ];
-
-    static readonly (string Body, string Timestamp, int UserId)[] Comments =
-    [
-        ("first!", "2026-11-20 09:00:00", 1),
-        ("a second one", "2026-11-21 10:30:00.5", 1),
-        ("hello", "2026-11-22 08:15:00", 2),
-    ];
-
     /// <summary>
     /// <c>last-seen.txt</c>: each user's <c>LastSeen</c> after the upgrade (the time of their latest comment, or the
     /// time of the upgrade for a user with none) and that every other column kept its value; <c>comments.txt</c>: every
@@ -53,8 +39,14 @@ static class DataSafetyChecks
             return names.Select(n => new Output(n, $"No migration after the {starterCount} the starter came with yet.\n")).ToList();
 
         var migrator = db.GetService<IMigrator>();
-        FillAsChapter05LeftIt(migrator, file, ids[starterCount - 1]);
+        FillAsChapter05LeftIt(migrator, file, ids[starterCount - 1], context.GradedAs);
         var starterSchema = DatabaseSchema.ReadSqlite(file);
+        // What the rows held before the upgrade, from the database itself: the manifest's seed rows are the only record of them.
+        var seeded = SqliteDatabase.Rows(file, """SELECT "Id", "Username", "PasswordHash" FROM "Users" ORDER BY "Id";""")
+            .ToDictionary(row => Convert.ToInt64(row[0], CultureInfo.InvariantCulture), row => (Username: (string)row[1]!, Hash: row[2] as string));
+        var latestComment = SqliteDatabase.Rows(file, """SELECT "UserId", "Timestamp" FROM "Comments";""")
+            .GroupBy(row => Convert.ToInt64(row[0], CultureInfo.InvariantCulture))
+            .ToDictionary(user => user.Key, user => user.Max(row => Parse((string)row[1]!)));
 
         var before = DateTime.UtcNow.AddSeconds(-1);
         if (MigrationChecks.Apply(migrator, ids[^1]) is { } failure)
@@ -64,10 +56,10 @@ static class DataSafetyChecks
 
         var lastSeen = Read(file, """SELECT "Id", "Username", "PasswordHash", "AboutMe", "LastSeen" FROM "Users" ORDER BY "Id";""", row =>
         {
-            var id = Convert.ToInt32(row[0], CultureInfo.InvariantCulture);
-            var (username, _, hash) = Users[id - 1];
+            var id = Convert.ToInt64(row[0], CultureInfo.InvariantCulture);
+            var (username, hash) = seeded.GetValueOrDefault(id, ($"a user {id} that was not there", null));
             var kept = Equals(row[1], username) && Equals(row[2], hash) && row[3] is null ? "every other column kept" : $"changed: {row[1]} | {row[2] ?? "NULL"} | {row[3] ?? "NULL"}";
-            var latest = Comments.Where(c => c.UserId == id).Select(c => Parse(c.Timestamp)).DefaultIfEmpty().Max();
+            var latest = latestComment.GetValueOrDefault(id);
             var seen = row[4] is string text && TryParse(text, out var time) ? time : (DateTime?)null;
             var rule = latest != default
                 ? seen == latest ? "LastSeen is the time of their latest comment" : $"LastSeen is {row[4] ?? "NULL"}, not the time of their latest comment ({Show(latest)})"
@@ -115,20 +107,13 @@ static class DataSafetyChecks
 
     /// <summary>
     /// Makes <paramref name="file"/> a database as chapter 05 left it: through the starter's migrations, up to
-    /// <paramref name="lastStarterMigration"/>, then holding the known users and comments (<see cref="StarterRows"/>).
+    /// <paramref name="lastStarterMigration"/>, then holding the known users and comments (the manifest's <see cref="ChapterInfo.SeedRows"/>).
     /// </summary>
-    static void FillAsChapter05LeftIt(IMigrator migrator, string file, string lastStarterMigration)
+    static void FillAsChapter05LeftIt(IMigrator migrator, string file, string lastStarterMigration, ChapterInfo gradedAs)
     {
         migrator.Migrate(lastStarterMigration);
-        SqliteDatabase.Execute(file, StarterRows);
+        SqliteDatabase.Execute(file, string.Join("\n", gradedAs.SeedRows));
     }
-
-    /// <summary>The known users and comments, as INSERT statements for chapter 05's schema.</summary>
-    static string StarterRows =>
-        string.Concat(Users.Select((u, i) =>
-            $"INSERT INTO \"Users\" (\"Id\", \"Username\", \"Email\", \"PasswordHash\") VALUES ({i + 1}, {Sql(u.Username)}, {Sql(u.Email)}, {Sql(u.Hash)});\n"))
-        + string.Concat(Comments.Select((c, i) =>
-            $"INSERT INTO \"Comments\" (\"Id\", \"Body\", \"Timestamp\", \"UserId\") VALUES ({i + 1}, {Sql(c.Body)}, {Sql(c.Timestamp)}, {c.UserId});\n"));
 
     /// <summary>
     /// Step 6.1, <c>dotnet run -- backup</c>, run by the chapter's program on databases as chapter 05 left them (the
@@ -160,7 +145,7 @@ static class DataSafetyChecks
             if (starter.Count == 0)
                 return [new("copy.txt", "The chapter's starter came with no migration: there is no database of chapter 05 to back up.\n"),
                     new("again.txt", ""), new("taken.txt", ""), new("missing.txt", "")];
-            FillAsChapter05LeftIt(db.GetService<IMigrator>(), file, starter[^1]);
+            FillAsChapter05LeftIt(db.GetService<IMigrator>(), file, starter[^1], context.GradedAs);
         }
 
         var twice = BackUpTwiceAsync(context, temp, first);
@@ -326,7 +311,6 @@ static class DataSafetyChecks
     static string CommentLine(object?[] row) =>
         $"{row[0]} | \"{row[1]}\" | {(row[2] is string t && TryParse(t, out var time) ? Show(time) : row[2])} | user {row[3]}";
 
-    static string Sql(string? value) => value is null ? "NULL" : "'" + value.Replace("'", "''") + "'";
 
     static DateTime Parse(string text) => DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 

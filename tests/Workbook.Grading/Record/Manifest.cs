@@ -88,6 +88,13 @@ public sealed record ChapterInfo(
         RenamedProperties.TryGetValue($"{entity}.{property}", out var renamed) ? renamed : property;
 
     /// <summary>
+    /// SQL statements that fill a database migrated to the starter's last migration with the rows the chapter before left
+    /// it holding (users with capitals and spaces in their emails, one without comments, comments at known times), for the
+    /// checks that grade what the chapter's migrations do to data; empty when no check needs them.
+    /// </summary>
+    public IReadOnlyList<string> SeedRows { get; init; } = [];
+
+    /// <summary>
     /// The steps a difference points to, closest first: every step with a reference that matches it. A step names what
     /// it changes as a check (<c>model</c>), one output of it (<c>configuration/unset.txt</c>), or the lines of a keyed
     /// output whose key starts with a prefix (<c>model/schema.txt#User index</c>, which matches <c>User index (Email)</c>;
