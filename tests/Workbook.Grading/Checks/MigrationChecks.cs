@@ -110,13 +110,15 @@ static class MigrationChecks
     }
 
     /// <summary>
-    /// Graded. <c>users.txt</c>: a new SQLite file is taken through the migrations the starter came with, two users
-    /// are inserted with plain SQL, the chapter's own migrations are applied, and the users are read back. Both
-    /// listings are printed so that a lost or changed row shows in the diff.
+    /// Graded. <c>users.txt</c>: a new SQLite file is taken through the migrations the starter came with, the rows of the
+    /// manifest's <see cref="ChapterInfo.KeptRows"/> are inserted with plain SQL, the chapter's own migrations are applied,
+    /// and the rows are read back. Both listings are printed so that a lost or changed row shows in the diff.
     /// </summary>
     /// <param name="context">The chapter and the chapter it is graded as.</param>
     public static IReadOnlyList<Output> KeepsRows(CheckContext context)
     {
+        if (context.GradedAs.KeptRows is not { } kept)
+            return [new("users.txt", $"{WorkbookLayout.ManifestFile} gives no keptRows for {context.GradedAs.Folder}.\n")];
         var starter = context.GradedAs.StarterMigrations;
         var starterCount = starter.Count;
         using var temp = new TempFolder();
@@ -132,13 +134,10 @@ static class MigrationChecks
         try
         {
             migrator.Migrate(ids[starterCount - 1]);
-            db.Database.ExecuteSqlRaw("""
-                INSERT INTO "Users" ("Username", "Email", "PasswordHash")
-                VALUES ('susan', 'susan@example.com', NULL), ('john', 'john@example.com', 'not-a-real-hash');
-                """);
-            text.Append("Users after the starter's migrations:\n").Append(UserRows(temp["app.db"]));
+            SqliteDatabase.Execute(temp["app.db"], kept.Insert);
+            text.Append($"{kept.Table} after the starter's migrations:\n").Append(Rows(temp["app.db"], kept.Select));
             migrator.Migrate(ids[^1]);
-            text.Append("Users after the chapter's migrations:\n").Append(UserRows(temp["app.db"]));
+            text.Append($"{kept.Table} after the chapter's migrations:\n").Append(Rows(temp["app.db"], kept.Select));
         }
         catch (Exception error) when (error is SqliteException or InvalidOperationException)
         {
@@ -331,9 +330,6 @@ static class MigrationChecks
             : Scrub.Volatile(Scrub.Lines(File.ReadAllText(Path.Combine(chapter.Folder, path))));
     }
 
-    static string UserRows(string sqliteFile)
-    {
-        var rows = SqliteDatabase.Rows(sqliteFile, """SELECT "Id", "Username", "Email", "PasswordHash" FROM "Users" ORDER BY "Id";""");
-        return string.Concat(rows.Select(row => $"  {row[0]} | {row[1]} | {row[2]} | {row[3] ?? "NULL"}\n"));
-    }
+    static string Rows(string sqliteFile, string select) =>
+        string.Concat(SqliteDatabase.Rows(sqliteFile, select).Select(row => $"  {string.Join(" | ", row.Select(value => value ?? "NULL"))}\n"));
 }

@@ -94,6 +94,9 @@ public sealed record ChapterInfo(
     /// </summary>
     public IReadOnlyList<string> SeedRows { get; init; } = [];
 
+    /// <summary>The rows the <c>keeps-rows</c> check saves at the starter's last migration and reads after the chapter's; null when it is not listed.</summary>
+    public KeptRows? KeptRows { get; init; }
+
     /// <summary>
     /// The steps a difference points to, closest first: every step with a reference that matches it. A step names what
     /// it changes as a check (<c>model</c>), one output of it (<c>configuration/unset.txt</c>), or the lines of a keyed
@@ -147,6 +150,12 @@ public sealed record ChapterInfo(
         return matches ? 2 + prefix.Length : -1;
     }
 }
+
+/// <summary>What the <c>keeps-rows</c> check does to a table, in the manifest (<see cref="ChapterInfo.KeptRows"/>).</summary>
+/// <param name="Table">The table, as the report names it, such as <c>Users</c>.</param>
+/// <param name="Insert">The SQL that saves the rows, in the schema of the starter's migrations.</param>
+/// <param name="Select">The SQL that reads them back, the same before and after, in a fixed order of rows and columns.</param>
+public sealed record KeptRows(string Table, string Insert, string Select);
 
 /// <summary>One exercise step of a chapter.</summary>
 /// <param name="Id">The step's number, <c>chapter.step</c>, such as <c>2.1</c>; TODO comments name it as <c>TODO 2.1</c>.</param>
