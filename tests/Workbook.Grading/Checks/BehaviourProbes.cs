@@ -1,7 +1,5 @@
 using System.Collections;
-using System.Globalization;
 using System.Reflection;
-using Microsoft.EntityFrameworkCore;
 
 namespace Workbook.Grading.Checks;
 

@@ -1,4 +1,3 @@
-
 namespace Workbook.Grading.Checks;
 
 /// <summary>One named check a chapter can list in the manifest.</summary>

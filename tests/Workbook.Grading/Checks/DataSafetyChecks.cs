@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
-
 namespace Workbook.Grading.Checks;
 
 /// <summary>
@@ -70,39 +63,36 @@ static class DataSafetyChecks
         var comments = Read(file, """SELECT "Id", "Text", "Timestamp", "UserId" FROM "Comments" ORDER BY "Id";""", CommentLine);
         var emails = Read(file, """SELECT "Username", "Email" FROM "Users" ORDER BY "Id";""", row => $"{row[0]}: {row[1]}");
 
-        var down = new StringBuilder();
-        if (MigrationChecks.Apply(migrator, ids[starterCount - 1]) is { } downFailure)
-            down.Append($"Going back to the starter's last migration fails: {downFailure}\n");
-        else
-        {
-            var schema = DatabaseSchema.ReadSqlite(file);
-            down.Append(schema == starterSchema
-                ? "Back at the starter's last migration, the schema is chapter 05's again.\n"
-                : "Back at the starter's last migration, the schema differs from chapter 05's (- chapter 05, + now):\n" + KeyedText.Compare(starterSchema, schema).Diff);
-            down.Append(Read(file, """SELECT "Id", "Username", "Email", "PasswordHash" FROM "Users" ORDER BY "Id";""", row => $"{row[0]} | {row[1]} | {row[2]} | {row[3] ?? "NULL"}"));
-            down.Append(Read(file, """SELECT "Id", "Body", "Timestamp", "UserId" FROM "Comments" ORDER BY "Id";""", CommentLine));
-        }
-
-        var upAgain = new StringBuilder();
-        if (MigrationChecks.Apply(migrator, ids[^1]) is { } upFailure)
-            upAgain.Append($"Upgrading again fails: {upFailure}\n");
-        else
-        {
-            var schema = DatabaseSchema.ReadSqlite(file);
-            upAgain.Append(schema == upgraded
-                ? "Upgraded again, the schema is this chapter's again.\n"
-                : "Upgraded again, the schema differs from the first upgrade's (- first, + again):\n" + KeyedText.Compare(upgraded, schema).Diff);
-            upAgain.Append(Read(file, """SELECT COUNT(*) FROM "Users";""", row => $"{row[0]} users"))
-                .Append(Read(file, """SELECT COUNT(*) FROM "Comments";""", row => $"{row[0]} comments"));
-        }
+        var down = Migrate(migrator, file, ids[starterCount - 1], starterSchema, "Going back to the starter's last migration fails",
+            "Back at the starter's last migration, the schema is chapter 05's again.",
+            "Back at the starter's last migration, the schema differs from chapter 05's (- chapter 05, + now):",
+            () => Read(file, """SELECT "Id", "Username", "Email", "PasswordHash" FROM "Users" ORDER BY "Id";""", row => $"{row[0]} | {row[1]} | {row[2]} | {row[3] ?? "NULL"}")
+                + Read(file, """SELECT "Id", "Body", "Timestamp", "UserId" FROM "Comments" ORDER BY "Id";""", CommentLine));
+        var upAgain = Migrate(migrator, file, ids[^1], upgraded, "Upgrading again fails",
+            "Upgraded again, the schema is this chapter's again.",
+            "Upgraded again, the schema differs from the first upgrade's (- first, + again):",
+            () => Read(file, """SELECT COUNT(*) FROM "Users";""", row => $"{row[0]} users")
+                + Read(file, """SELECT COUNT(*) FROM "Comments";""", row => $"{row[0]} comments"));
         return
         [
             new("last-seen.txt", lastSeen),
             new("comments.txt", comments),
             new("emails.txt", emails),
-            new("down.txt", down.ToString()),
-            new("up-again.txt", upAgain.ToString()),
+            new("down.txt", down),
+            new("up-again.txt", upAgain),
         ];
+    }
+
+    /// <summary>
+    /// Migrates <paramref name="file"/> to <paramref name="target"/> and says whether its schema is then <paramref name="expected"/>,
+    /// followed by <paramref name="rows"/>; or why the migration failed.
+    /// </summary>
+    static string Migrate(IMigrator migrator, string file, string target, string expected, string failed, string same, string differs, Func<string> rows)
+    {
+        if (MigrationChecks.Apply(migrator, target) is { } failure)
+            return $"{failed}: {failure}\n";
+        var schema = DatabaseSchema.ReadSqlite(file);
+        return (schema == expected ? same + "\n" : differs + "\n" + KeyedText.Compare(expected, schema).Diff) + rows();
     }
 
     /// <summary>

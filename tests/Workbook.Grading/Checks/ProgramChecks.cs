@@ -1,4 +1,3 @@
-
 namespace Workbook.Grading.Checks;
 
 /// <summary>The checks that run a chapter's program and compare what it prints.</summary>

@@ -1,6 +1,4 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore.Design;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Scaffolding;
 using Microsoft.EntityFrameworkCore.Scaffolding.Metadata;
 using Microsoft.EntityFrameworkCore.Sqlite.Design.Internal;
@@ -16,25 +14,23 @@ namespace Workbook.Grading.Reading;
 /// </summary>
 public static class DatabaseSchema
 {
-    static readonly Lazy<IDatabaseModelFactory> Sqlite = new(() =>
-    {
-        var services = new ServiceCollection().AddEntityFrameworkDesignTimeServices();
-        // The provider's design-time services are what `dotnet ef dbcontext scaffold` uses; EF Core marks the type
-        // internal (EF1001), but it is the documented way to get a provider's IDatabaseModelFactory outside the tool.
-#pragma warning disable EF1001
-        new SqliteDesignTimeServices().ConfigureDesignTimeServices(services);
-#pragma warning restore EF1001
-        return services.BuildServiceProvider().GetRequiredService<IDatabaseModelFactory>();
-    });
+#pragma warning disable EF1001 // see ModelFactory
+    static readonly Lazy<IDatabaseModelFactory> Sqlite = new(() => ModelFactory(new SqliteDesignTimeServices()));
 
-    static readonly Lazy<IDatabaseModelFactory> Postgres = new(() =>
+    static readonly Lazy<IDatabaseModelFactory> Postgres = new(() => ModelFactory(new NpgsqlDesignTimeServices()));
+#pragma warning restore EF1001
+
+    /// <summary>
+    /// The provider's <see cref="IDatabaseModelFactory"/>, from its design-time services: what <c>dotnet ef dbcontext
+    /// scaffold</c> uses. EF Core marks those types internal (EF1001), but it is the documented way to get a provider's
+    /// IDatabaseModelFactory outside the tool.
+    /// </summary>
+    static IDatabaseModelFactory ModelFactory(IDesignTimeServices provider)
     {
         var services = new ServiceCollection().AddEntityFrameworkDesignTimeServices();
-#pragma warning disable EF1001
-        new NpgsqlDesignTimeServices().ConfigureDesignTimeServices(services);
-#pragma warning restore EF1001
+        provider.ConfigureDesignTimeServices(services);
         return services.BuildServiceProvider().GetRequiredService<IDatabaseModelFactory>();
-    });
+    }
 
     /// <summary>The text when the database holds no table of the app (EF Core's own tables aside).</summary>
     public const string Empty = "(no tables)\n";

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Microsoft.Data.Sqlite;
-
 namespace Workbook.Grading.Reading;
 
 /// <summary>Reads back what a SQLite file holds, as SQL a person can compare.</summary>

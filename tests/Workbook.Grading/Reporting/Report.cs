@@ -1,18 +1,9 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Workbook.Grading.Reporting;
 
 /// <summary>Writes check results for people (plain text) and for grading scripts (JSON).</summary>
 public static class Report
 {
-    static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
 
     /// <summary>One line per chapter: its folder name and <c>passed</c>, <c>failed</c>, <c>not started</c> or <c>error</c>.</summary>
     /// <param name="results">The chapters' results, in order.</param>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Workbook.Grading.Running;
 
 /// <summary>
