@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints how long a learner and an instructor wait, measured on this machine, side by side with `dotnet ef`.
-# Usage: tests/bench.sh [--quick | --no-suite]   (--quick leaves out the class of 30 and the test suite's timings, which
-# take minutes; --no-suite leaves out the suite's only)
+# Usage: tests/bench.sh [--quick | --no-suite | --suite]   (--quick leaves out the class of 30 and the test suite's
+# timings, which take minutes; --no-suite leaves out the suite's only; --suite times the suite alone)
 # Run it after `dotnet build Workbook.sln` on a quiet machine; each figure is the best of three runs (but the class's and
 # the suite's). The check keeps its workbenches in a cache folder of this run's own (WORKBOOK_CHECK_CACHE).
 set -uo pipefail
@@ -25,6 +25,19 @@ best() {
   printf '%.2f' "$best"
 }
 ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
+# The suite's two tiers, warm (after one build): the whole suite, then the in-process tier alone.
+suite() {
+  echo "== dotnet test Workbook.sln, warm (after one build)"
+  local start end
+  start=$(now); dotnet test Workbook.sln --no-build >/dev/null 2>&1; end=$(now)
+  printf 'all tests:                                           %.0f s\n' "$(echo "$end - $start" | bc)"
+  start=$(now); dotnet test Workbook.sln --no-build --filter "Category!=Docs&Category!=CommandLine" >/dev/null 2>&1; end=$(now)
+  printf 'in process (neither Docs nor CommandLine):           %.0f s\n' "$(echo "$end - $start" | bc)"
+}
+if [ "${1:-}" = "--suite" ]; then
+  suite
+  exit 0
+fi
 sandbox=$(command -v bwrap >/dev/null 2>&1 && echo "bubblewrap" || echo "none (bwrap is not installed)")
 
 # A learner's clone, made from the solutions: chapters 01-05 solved and built, chapter 03 and 04 migrated.
@@ -118,9 +131,5 @@ for n in $sizes; do
 done
 
 if [ -z "${1:-}" ]; then
-  echo "== dotnet test Workbook.sln, warm (after one build)"
-  start=$(now); dotnet test Workbook.sln --no-build >/dev/null 2>&1; end=$(now)
-  printf 'all tests:                                           %.0f s\n' "$(echo "$end - $start" | bc)"
-  start=$(now); dotnet test Workbook.sln --no-build --filter "Category!=Docs&Category!=CommandLine" >/dev/null 2>&1; end=$(now)
-  printf 'in process (neither Docs nor CommandLine):           %.0f s\n' "$(echo "$end - $start" | bc)"
+  suite
 fi

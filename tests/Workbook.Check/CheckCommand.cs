@@ -1,4 +1,3 @@
-
 /// <summary>What the check command does with its arguments: find the chapters, check them, report.</summary>
 static class CheckCommand
 {

@@ -1,4 +1,3 @@
-
 namespace Workbook.Tests;
 
 /// <summary>Names one solution chapter for <see cref="ChapterTests{TChapter}"/>.</summary>

@@ -257,7 +257,7 @@ public sealed class CheckModesTests
         using var learner = new LearnerCopy("solutions", "03-first-migration");
         await learner.BuildAndUpdateAsync();
         using var cache = new TempFolder();
-        var environment = new Dictionary<string, string?> { [Workbench.CacheVariable] = cache.Path };
+        var environment = TestGrading.CacheIn(cache);
         var alone = await learner.CheckAsync(environment);
         Assert.True(alone.Status == "pass", alone.ToString());
 
@@ -295,9 +295,9 @@ public sealed class CheckModesTests
     {
         using var learner = new LearnerCopy("solutions", "04-comment-relationship");
         await learner.BuildAndUpdateAsync();
-        using var cache = new TempFolder();
-        var environment = new Dictionary<string, string?> { [Workbench.CacheVariable] = cache.Path };
         var beside = Directory.GetFiles(learner.Folder, "app.db*").Order().ToList();
+        using var cache = new TempFolder();
+        var environment = TestGrading.CacheIn(cache);
 
         using (var program = new Microsoft.Data.Sqlite.SqliteConnection(SqliteDatabase.ConnectionString(learner["app.db"])))
         {
@@ -325,7 +325,7 @@ public sealed class CheckModesTests
         var folder = Path.Combine(classroom.Path, "bob", "chapters", "02-user-model");
         CopyChapter(Path.Combine(Solutions.Root, "solutions", "02-user-model"), folder);
         File.AppendAllText(Path.Combine(folder, "Models", "User.cs"), "\npublic class Broken { int }\n");
-        var environment = new Dictionary<string, string?> { [Workbench.CacheVariable] = cache.Path };
+        var environment = TestGrading.CacheIn(cache);
         var first = await DotnetCommand.RunAsync(classroom.Path, [Solutions.CheckTool, "02", "--class", classroom.Path], environment);
         Assert.Contains("bob      error", first.StandardOutput);
 

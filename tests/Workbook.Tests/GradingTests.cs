@@ -1,4 +1,3 @@
-
 namespace Workbook.Tests;
 
 /// <summary>
@@ -9,6 +8,33 @@ namespace Workbook.Tests;
 [Trait("Category", "CommandLine")]
 public sealed class GradingTests
 {
+    /// <summary>
+    /// A solution with one mistake typed in: only the check that grades it fails, with the hint of the step where it is
+    /// made and nothing else. Chapter 02 with <c>Email</c>'s maximum length typed wrong (step 2.1); chapter 05 counting
+    /// susan's comments in memory instead of with <c>Count()</c> (step 5.3, the SQL of Play Time shown).
+    /// </summary>
+    /// <param name="chapter">The solution's folder name.</param>
+    /// <param name="file">The file the mistake is typed in.</param>
+    /// <param name="from">The solution's text.</param>
+    /// <param name="to">The mistake.</param>
+    /// <param name="check">The check that must fail, alone.</param>
+    /// <param name="step">The step whose hint it must have, alone.</param>
+    /// <param name="says">Text its message must hold, or empty.</param>
+    [Theory]
+    [InlineData("02-user-model", "Models/User.cs", "[MaxLength(120)]", "[MaxLength(121)]", "model", "2.1", "")]
+    [InlineData("05-shell-play", "Play.cs", "db.CommentsOf(susan).Count()", "db.CommentsOf(susan).ToList().Count", "play", "5.3", "SELECT COUNT(*)")]
+    public async Task A_mistake_fails_only_its_check_with_only_its_steps_hint(string chapter, string file, string from, string to, string check, string step, string says)
+    {
+        using var learner = new LearnerCopy("solutions", chapter);
+        learner.Edit(file, from, to);
+
+        var result = await learner.CheckAsync();
+
+        Assert.Equal([check], result.Failing);
+        Assert.Equal([step], result.Hints(check));
+        Assert.Contains(says, result.Message(check));
+    }
+
     /// <summary>
     /// The starter of chapter 03 with step 3.3 written, its first migration named <c>InitialCreate</c> by the real
     /// <c>dotnet ef migrations add</c>, and a comment added to it: the same schema, so every check passes.
@@ -83,19 +109,6 @@ public sealed class GradingTests
         Assert.Contains("not a later time", fixedOnce.Message("comment-behaviour"));
     }
 
-    /// <summary>Chapter 02's solution with <c>Email</c>'s maximum length typed wrong: the model fails, with step 2.1's hint only.</summary>
-    [Fact]
-    public async Task A_wrong_length_points_to_step_2_1_only()
-    {
-        using var learner = new LearnerCopy("solutions", "02-user-model");
-        learner.Edit("Models/User.cs", "[MaxLength(120)]", "[MaxLength(121)]");
-
-        var check = await learner.CheckAsync();
-
-        Assert.Equal(["model"], check.Failing);
-        Assert.Equal(["2.1"], check.Hints("model"));
-    }
-
     /// <summary>
     /// Chapter 06's solution with the backup taken after <c>Migrate()</c> (the copy holds this chapter's migrations, the
     /// database has changed, and a missing database is created), then with a backup that copies nothing: each fails the
@@ -125,20 +138,6 @@ public sealed class GradingTests
         Assert.Contains("Users: missing (4 row(s) expected)", empty.Message("backup"));
         Assert.False(Directory.Exists(learner["backups"]) && Directory.EnumerateFileSystemEntries(learner["backups"]).Any(),
             "the check leaves no copy of its own in backups/");
-    }
-
-    /// <summary>Chapter 05's solution counting susan's comments in memory instead of with <c>Count()</c>: Play Time fails, with step 5.3's hint only.</summary>
-    [Fact]
-    public async Task A_missing_Count_points_to_step_5_3_only()
-    {
-        using var learner = new LearnerCopy("solutions", "05-shell-play");
-        learner.Edit("Play.cs", "db.CommentsOf(susan).Count()", "db.CommentsOf(susan).ToList().Count");
-
-        var check = await learner.CheckAsync();
-
-        Assert.Equal(["play"], check.Failing);
-        Assert.Equal(["5.3"], check.Hints("play"));
-        Assert.Contains("SELECT COUNT(*)", check.Message("play"));
     }
 
     /// <summary>

@@ -88,7 +88,7 @@ public sealed class LearnerCloneTests
                     File.Copy(Path.Combine(solution.Folder, file), target);
                 }
             }
-            var environment = new Dictionary<string, string?> { [Workbench.CacheVariable] = cache.Path };
+            var environment = TestGrading.CacheIn(cache);
             var classRun = DotnetCommand.RunAsync(classroom.Path, [Solutions.CheckTool, "05", "--class", classroom.Path], environment, timeout: TimeSpan.FromMinutes(20));
             using var learner = new LearnerCopy("solutions", "05-shell-play");
             var check = await learner.CheckAsync(environment);

@@ -142,6 +142,34 @@ public sealed partial class PageClaimTests
     }
 
     /// <summary>
+    /// Page 06: two emails that become the same after the clean-up make the unique index stop <c>CleanEmails</c>, and the
+    /// migration's transaction leaves every email as it was and <c>CleanEmails</c> out of the history. Through EF Core's
+    /// migrator, the code <c>dotnet ef database update</c> runs, on chapter 06's migrations and a SQLite file.
+    /// </summary>
+    [Fact]
+    public void CleanEmails_that_fails_halfway_changes_nothing()
+    {
+        var chapter = Solutions.Load("06-schema-change");
+        using var temp = new TempFolder();
+        using var db = chapter.CreateDbContext(temp["app.db"]);
+        var migrator = db.GetService<IMigrator>();
+        migrator.Migrate(db.GetService<IMigrationsAssembly>().Migrations.Keys.Single(id => id.EndsWith("_CommentText", StringComparison.Ordinal)));
+        SqliteDatabase.Execute(temp["app.db"], """
+            INSERT INTO "Users" ("Username", "Email", "LastSeen") VALUES
+                ('susan', ' Susan@Example.com', '2026-11-20 09:00:00'), ('ann', 'Ann@example.com', '2026-11-20 09:00:00'),
+                ('ann2', ' ann@EXAMPLE.com', '2026-11-20 09:00:00');
+            """);
+
+        var failure = Assert.ThrowsAny<Exception>(() => migrator.Migrate());
+
+        Assert.Contains("UNIQUE constraint failed: Users.Email", failure.ToString());
+        Assert.Equal([" Susan@Example.com", "Ann@example.com", " ann@EXAMPLE.com"],
+            SqliteDatabase.Rows(temp["app.db"], """SELECT "Email" FROM "Users" ORDER BY "Id";""").Select(row => (string)row[0]!));
+        Assert.DoesNotContain(SqliteDatabase.Rows(temp["app.db"], """SELECT "MigrationId" FROM "__EFMigrationsHistory";"""),
+            row => ((string)row[0]!).EndsWith("_CleanEmails", StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// Page 06, step 6.2 (lines 287-293): EF Core writes a <c>DateTime</c> with the trailing zeros of its fraction dropped
     /// (<c>10:04:57.41</c>, <c>10:04:57</c> on the second), SQLite's <c>strftime('%Y-%m-%d %H:%M:%f')</c> always three
     /// digits (<c>10:04:57.410</c>), and EF Core compares <c>DateTime</c> columns as text, so "a query for

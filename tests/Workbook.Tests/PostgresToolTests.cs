@@ -217,9 +217,6 @@ public sealed class PostgresToolTests(ITestOutputHelper output) : IDisposable
             ["PGPASSWORD"] = null,
             ["DATABASE_URL"] = null,
             ["NUGET_PACKAGES"] = Packages.Value,
-            ["DOTNET_NOLOGO"] = "1",
-            ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
     }
 

@@ -1,4 +1,3 @@
-
 namespace Workbook.Tests;
 
 /// <summary>

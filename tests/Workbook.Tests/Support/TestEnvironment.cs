@@ -77,8 +77,6 @@ public static class TestEnvironment
         ["NUGET_PACKAGES"] = LearnerEnvironment.PackagesFolder,
         ["TZ"] = "UTC",
         ["DOTNET_CLI_UI_LANGUAGE"] = "en",
-        ["DOTNET_NOLOGO"] = "1",
-        ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
     };
 
     [ModuleInitializer]
@@ -98,6 +96,9 @@ public static class TestEnvironment
         Environment.SetEnvironmentVariable("WORKBOOK_UI_LANGUAGE", "en");
         Environment.SetEnvironmentVariable("DOTNET_CLI_UI_LANGUAGE", "en");
         Environment.SetEnvironmentVariable("DOTNET_TieredPGO", "0");
+        // Every SDK command the tests start, quiet: no logo, first-run message or telemetry.
+        foreach (var quiet in new[] { "DOTNET_NOLOGO", "DOTNET_SKIP_FIRST_TIME_EXPERIENCE", "DOTNET_CLI_TELEMETRY_OPTOUT" })
+            Environment.SetEnvironmentVariable(quiet, "1");
         foreach (var name in FromDotnetTest)
             Environment.SetEnvironmentVariable(name, null);
         BuildServers.TurnOn();

@@ -134,6 +134,16 @@ public sealed record CheckRun(CommandRun Run, JsonElement Chapters)
     /// <summary>The first chapter's notes.</summary>
     public IReadOnlyList<string> Notes => Chapter.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList();
 
+    /// <summary>Asserts that <paramref name="check"/> fails and that its message starts by naming <paramref name="pitfall"/>.</summary>
+    /// <param name="check">The check's name, such as <c>app-db</c>.</param>
+    /// <param name="pitfall">The start of the pitfall's line, after <c>Pitfall: </c>.</param>
+    /// <exception cref="Xunit.Sdk.XunitException">It passes, or its message does not start with the pitfall.</exception>
+    public void AssertPitfall(string check, string pitfall)
+    {
+        Assert.Contains(check, Failing);
+        Assert.StartsWith("Pitfall: " + pitfall, Message(check));
+    }
+
     /// <summary>The report as a learner reads it, for an assertion message.</summary>
     public override string ToString() => Run.StandardOutput + Run.StandardError;
 }

@@ -1,4 +1,3 @@
-
 namespace Workbook.Tests;
 
 /// <summary>
@@ -49,4 +48,8 @@ public static class TestGrading
         return new CheckContext(ChapterAssembly.Load(chapter, Solutions.Configuration), gradedAs ?? chapter.Info,
             new ProgramRunner(TimeSpan.FromSeconds(120)), database, postgres);
     }
+
+    /// <summary>The environment that gives the check command the cache folder <paramref name="cache"/> instead of the user's.</summary>
+    /// <param name="cache">A folder of the test's own.</param>
+    public static Dictionary<string, string?> CacheIn(TempFolder cache) => new() { [Workbench.CacheVariable] = cache.Path };
 }
