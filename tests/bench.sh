@@ -28,11 +28,12 @@ ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
 # The suite's two tiers, warm (after one build): the whole suite, then the in-process tier alone.
 suite() {
   echo "== dotnet test Workbook.sln, warm (after one build)"
-  local start end
-  start=$(now); dotnet test Workbook.sln --no-build >/dev/null 2>&1; end=$(now)
-  printf 'all tests:                                           %.0f s\n' "$(echo "$end - $start" | bc)"
-  start=$(now); dotnet test Workbook.sln --no-build --filter "Category!=Docs&Category!=CommandLine" >/dev/null 2>&1; end=$(now)
-  printf 'in process (neither Docs nor CommandLine):           %.0f s\n' "$(echo "$end - $start" | bc)"
+  local start end log
+  log="$work/suite.log"
+  start=$(now); dotnet test Workbook.sln --no-build >"$log" 2>&1; end=$(now)
+  printf 'all tests:                                           %.0f s (%s)\n' "$(echo "$end - $start" | bc)" "$(grep -oE 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" | tail -1)"
+  start=$(now); dotnet test Workbook.sln --no-build --filter "Category!=Docs&Category!=CommandLine" >"$log" 2>&1; end=$(now)
+  printf 'in process (neither Docs nor CommandLine):           %.0f s (%s)\n' "$(echo "$end - $start" | bc)" "$(grep -oE 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" | tail -1)"
 }
 if [ "${1:-}" = "--suite" ]; then
   suite
