@@ -76,12 +76,12 @@ public sealed class LearnerClone : IDisposable
             }
             foreach (var file in (await clone.GitAsync(clone.Root, "ls-files", "-z")).Split('\0', StringSplitOptions.RemoveEmptyEntries).Where(f => !files.Contains(f)))
                 File.Delete(Path.Combine(clone.Root, file));
+            // Staged first: a file that differs only in its line endings (Workbook.sln written with LF by `dotnet sln`, where
+            // .gitattributes checks it out with CRLF) shows in `git status` but stages as no change, and commits nothing.
+            await clone.GitAsync(clone.Root, "add", "-A");
             if ((await clone.GitAsync(clone.Root, "status", "--porcelain")).Length > 0)
-            {
-                await clone.GitAsync(clone.Root, "add", "-A");
                 await clone.GitAsync(clone.Root, "-c", "user.name=Workbook tests", "-c", "user.email=tests@workbook.invalid",
                     "commit", "-q", "-m", "The working tree under test");
-            }
             var restore = await clone.RunAsync(clone.Root, ChildEnvironment.Dotnet, "tool", "restore");
             if (restore.ExitCode != 0)
                 throw new InvalidOperationException($"dotnet tool restore failed in the clone:\n{restore.StandardOutput}{restore.StandardError}");
