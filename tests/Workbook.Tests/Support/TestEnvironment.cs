@@ -88,6 +88,7 @@ public static class TestEnvironment
         _ = LearnerEnvironment.UILanguage;
         LearnerEnvironment.ReportLearnerSettings = false;
         Directory.CreateDirectory(Home);
+        DeleteStaleCaches();
         Environment.SetEnvironmentVariable("DATABASE_URL", null);
         Environment.SetEnvironmentVariable("APPDATA", null);
         Environment.SetEnvironmentVariable("HOME", Home);
@@ -109,5 +110,34 @@ public static class TestEnvironment
             foreach (var folder in new[] { Home, TestGrading.CacheRoot })
                 try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         };
+    }
+
+    /// <summary>
+    /// Deletes the grader caches (<see cref="TestGrading.CacheRoot"/>, several GiB after a whole run) of earlier test hosts
+    /// that are no longer running: <c>dotnet test</c> may end a test host before its exit handler has deleted its own.
+    /// A folder whose process id is running again, or cannot be read, is left alone.
+    /// </summary>
+    static void DeleteStaleCaches()
+    {
+        var prefix = Path.GetFileName(TestGrading.CacheRoot)[..^Environment.ProcessId.ToString(CultureInfo.InvariantCulture).Length];
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), prefix + "*"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder)[prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || IsRunning(id))
+                continue;
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }
